@@ -1,0 +1,69 @@
+/* The flow table: bidirectional conversations keyed on the 5-tuple plus VLAN
+ * and tunnel context.
+ *
+ * Each worker thread owns one table partition (its ctx in the bus). A flow is
+ * owned by its table; the pointer the table puts in p->flow is valid for the
+ * dispatch of that packet. Other stages attach state of their own (`stream`,
+ * `app`, `detect`) and free it through the free hooks registered below, which
+ * the table calls when it evicts or times out the flow.
+ */
+#ifndef NJ_PREPROC_FLOW_H
+#define NJ_PREPROC_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "core/addr.h"
+#include "core/varset.h"
+
+struct nj_packet;
+struct nj_worker;
+struct nj_config;
+
+enum nj_flow_state {
+	NJ_FLOW_NEW = 0,
+	NJ_FLOW_ESTABLISHED,
+	NJ_FLOW_CLOSED,
+};
+
+enum nj_flow_end_reason {
+	NJ_FLOW_END_TIMEOUT = 0,
+	NJ_FLOW_END_FORCED,     /* memcap / emergency eviction */
+	NJ_FLOW_END_SHUTDOWN,   /* end of input or exit */
+};
+
+struct nj_flow {
+	/* client = source of the first packet seen (or the SYN's sender) */
+	struct nj_addr client, server;
+	uint16_t cport, sport;
+	uint8_t proto;
+	uint16_t vlan[2];
+	uint64_t flow_id;               /* stable, non-zero */
+	struct timeval start, last;
+	uint64_t pkts_ts, pkts_tc, bytes_ts, bytes_tc;
+	uint8_t state;                  /* enum nj_flow_state */
+	uint8_t end_reason;             /* enum nj_flow_end_reason */
+	uint8_t app_proto;              /* enum nj_app_proto */
+	uint8_t tcp_state;              /* enum nj_tcp_state, preprocessors/stream.h */
+	bool alerted;
+	bool has_frag;                  /* a reassembled fragment was part of it */
+	struct nj_varset bits;          /* flowbits (ids from the rule engine) */
+	void *stream;                   /* TCP session: preprocessors/stream.c */
+	void *app;                      /* app-layer state: preprocessors/app*.c */
+	void *detect;                   /* rule-engine state: src/detect/ */
+};
+
+/* Hooks called for every flow that ends, in registration order, before its
+ * memory is freed: outputs log it, stages free what they attached. */
+typedef void (*nj_flow_end_fn)(struct nj_worker *w, struct nj_flow *f);
+int nj_flow_on_end(nj_flow_end_fn fn);
+
+/* Registers the flow stage on the bus (reads flow.* from cfg). */
+int nj_flow_stage_register(const struct nj_config *cfg);
+
+/* Packet to the flow table: finds or creates the flow, sets p->flow and
+ * p->dir, updates counters and state. For callers outside the bus. */
+struct nj_flow *nj_flow_handle_packet(struct nj_worker *w, struct nj_packet *p);
+
+#endif

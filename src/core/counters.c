@@ -1,0 +1,112 @@
+/* Per-thread counter blocks summed on read. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/counters.h"
+
+struct counter_block {
+	uint64_t v[NJ_MAX_COUNTERS];
+	struct counter_block *next;
+};
+
+static char *names[NJ_MAX_COUNTERS];
+static size_t ncounters;
+static struct counter_block *blocks;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread struct counter_block *mine;
+
+/* A thread's block lives until the process exits: stats keep summing
+ * counters of threads that have finished. */
+static struct counter_block *block(void)
+{
+	if (mine)
+		return mine;
+	mine = calloc(1, sizeof(*mine));
+	if (!mine)
+		return NULL;
+	pthread_mutex_lock(&lock);
+	mine->next = blocks;
+	blocks = mine;
+	pthread_mutex_unlock(&lock);
+	return mine;
+}
+
+int nj_counter_register(const char *name)
+{
+	int id = -1;
+
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < ncounters; i++) {
+		if (strcmp(names[i], name) == 0) {
+			id = (int)i;
+			goto out;
+		}
+	}
+	if (ncounters < NJ_MAX_COUNTERS) {
+		names[ncounters] = strdup(name);
+		if (names[ncounters])
+			id = (int)ncounters++;
+	}
+out:
+	pthread_mutex_unlock(&lock);
+	return id;
+}
+
+void nj_counter_add(int id, uint64_t n)
+{
+	struct counter_block *b;
+
+	if (id < 0 || !(b = block()))
+		return;
+	__atomic_store_n(&b->v[id], b->v[id] + n, __ATOMIC_RELAXED);
+}
+
+void nj_counter_sub(int id, uint64_t n)
+{
+	struct counter_block *b;
+
+	if (id < 0 || !(b = block()))
+		return;
+	__atomic_store_n(&b->v[id], b->v[id] > n ? b->v[id] - n : 0, __ATOMIC_RELAXED);
+}
+
+void nj_counter_set(int id, uint64_t v)
+{
+	struct counter_block *b;
+
+	if (id < 0 || !(b = block()))
+		return;
+	__atomic_store_n(&b->v[id], v, __ATOMIC_RELAXED);
+}
+
+uint64_t nj_counter_get(int id)
+{
+	uint64_t sum = 0;
+
+	if (id < 0 || (size_t)id >= NJ_MAX_COUNTERS)
+		return 0;
+	pthread_mutex_lock(&lock);
+	for (struct counter_block *b = blocks; b; b = b->next)
+		sum += __atomic_load_n(&b->v[id], __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&lock);
+	return sum;
+}
+
+uint64_t nj_counter_get_by_name(const char *name)
+{
+	for (size_t i = 0; i < ncounters; i++)
+		if (strcmp(names[i], name) == 0)
+			return nj_counter_get((int)i);
+	return 0;
+}
+
+size_t nj_counter_count(void)
+{
+	return ncounters;
+}
+
+const char *nj_counter_name(int id)
+{
+	return (id >= 0 && (size_t)id < ncounters) ? names[id] : NULL;
+}
