@@ -60,4 +60,13 @@ struct nj_alert {
 	const char *pkt_src;
 };
 
+struct nj_worker;
+
+/* Outputs register a sink at start-up; the rule engine emits each alert to
+ * every sink, on the worker's thread. The alert is borrowed for the call. */
+typedef void (*nj_alert_sink_fn)(struct nj_worker *w, const struct nj_alert *a, void *arg);
+int nj_alert_sink_register(nj_alert_sink_fn fn, void *arg);
+void nj_alert_sinks_reset(void);
+void nj_alert_emit(struct nj_worker *w, const struct nj_alert *a);
+
 #endif

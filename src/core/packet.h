@@ -80,8 +80,21 @@ enum nj_pkt_flag {
 };
 
 struct nj_flow;
-struct nj_stream_chunk;
 struct nj_app_tx;
+
+/* Reassembled TCP data handed to detection and the app-layer parsers.
+ * Owned by the stream engine; valid for the dispatch. data[0..new_off) was
+ * shown before and is repeated as context so that a pattern spanning the
+ * previous chunk matches; data[new_off..len) is new. */
+struct nj_stream_chunk {
+	const uint8_t *data;
+	uint32_t len;
+	uint32_t new_off;
+	uint64_t offset;        /* stream offset of data[0] (0 = first byte after SYN) */
+	uint8_t dir;            /* enum nj_dir of the data */
+	bool flow_end;          /* flushed because the flow ended */
+	bool has_gap;           /* data is missing before or inside this chunk */
+};
 
 struct nj_packet {
 	/* capture */
@@ -154,7 +167,9 @@ struct nj_packet {
 	struct nj_flow *flow;
 	uint8_t dir;                    /* enum nj_dir */
 	const struct nj_stream_chunk *stream;   /* new reassembled data, if any */
-	struct nj_app_tx *app_tx;
+	/* app-layer transactions updated by this packet (owned by the parser) */
+	struct nj_app_tx **app_txs;
+	uint16_t napp_txs;
 
 	/* thread-local scratch owned by the worker */
 	void *worker;

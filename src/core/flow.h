@@ -1,14 +1,15 @@
-/* The flow table: bidirectional conversations keyed on the 5-tuple plus VLAN
- * and tunnel context.
+/* A flow: one bidirectional conversation keyed on the 5-tuple plus VLAN and
+ * tunnel context. The record is a core type so that every stage can read it;
+ * the table that owns flows is preprocessors/flow_table.c.
  *
  * Each worker thread owns one table partition (its ctx in the bus). A flow is
  * owned by its table; the pointer the table puts in p->flow is valid for the
  * dispatch of that packet. Other stages attach state of their own (`stream`,
- * `app`, `detect`) and free it through the free hooks registered below, which
- * the table calls when it evicts or times out the flow.
+ * `app`, `detect`) and free it from a flow-end hook (nj_flow_on_end), which
+ * the table calls when the flow ends, before freeing it.
  */
-#ifndef NJ_PREPROC_FLOW_H
-#define NJ_PREPROC_FLOW_H
+#ifndef NJ_CORE_FLOW_H
+#define NJ_CORE_FLOW_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -55,15 +56,11 @@ struct nj_flow {
 };
 
 /* Hooks called for every flow that ends, in registration order, before its
- * memory is freed: outputs log it, stages free what they attached. */
+ * memory is freed: outputs log it, stages free what they attached. Register
+ * at start-up only. Returns 0 or -ENOSPC. */
 typedef void (*nj_flow_end_fn)(struct nj_worker *w, struct nj_flow *f);
 int nj_flow_on_end(nj_flow_end_fn fn);
-
-/* Registers the flow stage on the bus (reads flow.* from cfg). */
-int nj_flow_stage_register(const struct nj_config *cfg);
-
-/* Packet to the flow table: finds or creates the flow, sets p->flow and
- * p->dir, updates counters and state. For callers outside the bus. */
-struct nj_flow *nj_flow_handle_packet(struct nj_worker *w, struct nj_packet *p);
+/* Called by the flow table for a flow that ends. */
+void nj_flow_ended(struct nj_worker *w, struct nj_flow *f);
 
 #endif
