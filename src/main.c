@@ -1,12 +1,405 @@
 /* nightjar: command line, start-up, run loop, signals. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 
+#include "capture/pcap_file.h"
+#include "core/bus.h"
+#include "core/config.h"
+#include "core/counters.h"
+#include "core/event.h"
+#include "core/log.h"
+#include "core/packet.h"
+#include "decode/decode.h"
+#include "detect/engine.h"
+#include "detect/prefilter.h"
+#include "main_stages.h"
+
+/* Exit codes (documented in README.md and nightjar(8)). */
+enum {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1,       /* input unreadable, output not writable */
+	EXIT_USAGE = 2,         /* bad command line */
+	EXIT_CONFIG = 3,        /* configuration or rule errors (-T, --strict) */
+};
+
+#define MAX_LIST 64
+
+struct options {
+	const char *read_path;
+	const char *config;
+	const char *rule_files[MAX_LIST];
+	int nrule_files;
+	const char *sets[MAX_LIST];
+	int nsets;
+	const char *log_dir;
+	const char *checksums;
+	bool test_only, strict, dump_rules, quiet, verbose;
+};
+
+static volatile sig_atomic_t stop_requested, reopen_requested, stats_requested;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reopen_requested = 1;
+	else if (sig == SIGUSR1)
+		stats_requested = 1;
+	else
+		stop_requested = 1;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: nightjar [options]\n"
+		"\n"
+		"  -r PATH             read packets from a pcap/pcapng file or a directory of them\n"
+		"  -c FILE             configuration file (default: %s/nightjar.yaml)\n"
+		"  -S FILE             rule file; repeatable; replaces the config's rule-files\n"
+		"  -l DIR              log directory (default: the config's default-log-dir)\n"
+		"  -k all|none         validate checksums (all) or not (none); default all\n"
+		"  --set KEY=VALUE     override a configuration key; repeatable\n"
+		"  -T                  check the configuration and rules, then exit\n"
+		"  --strict            treat rejected or unsupported rules as errors\n"
+		"  --dump-rules        print the canonical form of every loaded rule\n"
+		"  -q                  quiet: no start-up report\n"
+		"  -v                  verbose diagnostics\n"
+		"  -V                  print the version and exit\n"
+		"  -h                  this help\n"
+		"\n"
+		"Exit status: 0 success, 1 runtime error, 2 usage error, 3 configuration or rule error.\n",
+		NJ_SYSCONFDIR);
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	enum { OPT_SET = 256, OPT_STRICT, OPT_DUMP };
+	static const struct option longopts[] = {
+		{ "set", required_argument, NULL, OPT_SET },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "dump-rules", no_argument, NULL, OPT_DUMP },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "r:c:S:s:l:k:TqvVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o->read_path = optarg; break;
+		case 'c': o->config = optarg; break;
+		case 'S':
+		case 's':
+			if (o->nrule_files == MAX_LIST)
+				return -1;
+			o->rule_files[o->nrule_files++] = optarg;
+			break;
+		case 'l': o->log_dir = optarg; break;
+		case 'k':
+			if (strcmp(optarg, "all") && strcmp(optarg, "none")) {
+				fprintf(stderr, "nightjar: -k takes 'all' or 'none'\n");
+				return -1;
+			}
+			o->checksums = optarg;
+			break;
+		case OPT_SET:
+			if (o->nsets == MAX_LIST || !strchr(optarg, '=')) {
+				fprintf(stderr, "nightjar: --set takes KEY=VALUE\n");
+				return -1;
+			}
+			o->sets[o->nsets++] = optarg;
+			break;
+		case OPT_STRICT: o->strict = true; break;
+		case OPT_DUMP: o->dump_rules = true; break;
+		case 'T': o->test_only = true; break;
+		case 'q': o->quiet = true; break;
+		case 'v': o->verbose = true; break;
+		case 'V':
+			printf("nightjar %s\n", PACKAGE_VERSION);
+			exit(EXIT_OK);
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		default:
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "nightjar: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+/* The configuration used when -c is not given: the installed one, else
+ * the one beside the sources (for running from the build tree). */
+static const char *default_config(void)
+{
+	static const char *const candidates[] = {
+		NJ_SYSCONFDIR "/nightjar.yaml",
+		NJ_SRCDIR "/nightjar.yaml",
+	};
+
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
+		if (access(candidates[i], R_OK) == 0)
+			return candidates[i];
+	return NULL;
+}
+
+/* Resolves a path from the config against base unless it is absolute. */
+static void resolve(const char *base, const char *path, char *out, size_t len)
+{
+	if (path[0] == '/' || !base || !base[0])
+		snprintf(out, len, "%s", path);
+	else
+		snprintf(out, len, "%s/%s", base, path);
+}
+
+static struct nj_config *load_config(const struct options *o, char *cfg_dir, size_t cfg_dir_len)
+{
+	struct nj_config *cfg = nj_config_new();
+	const char *path = o->config ? o->config : default_config();
+	char err[512];
+
+	if (!cfg)
+		return NULL;
+	cfg_dir[0] = '\0';
+	if (path) {
+		if (nj_config_load_file(cfg, path, err, sizeof(err)) < 0) {
+			nj_err("configuration %s: %s", path, err);
+			nj_config_free(cfg);
+			return NULL;
+		}
+		snprintf(cfg_dir, cfg_dir_len, "%s", path);
+		char *slash = strrchr(cfg_dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(cfg_dir, cfg_dir_len, ".");
+	} else if (o->config == NULL) {
+		nj_warn("no configuration file found; using built-in defaults");
+	}
+	for (int i = 0; i < o->nsets; i++) {
+		if (nj_config_set_kv(cfg, o->sets[i]) < 0) {
+			nj_err("--set %s: invalid", o->sets[i]);
+			nj_config_free(cfg);
+			return NULL;
+		}
+	}
+	return cfg;
+}
+
+/* Rule files: -S wins; else the config's rule-files under default-rule-path. */
+static int load_rules(struct nj_ruleset *rs, const struct nj_config *cfg, const struct options *o,
+		      const char *cfg_dir)
+{
+	char path[4096], base[4096];
+	const char *cls = nj_config_get_str(cfg, "classification-file", "classification.config");
+	const char *rule_path = nj_config_get_str(cfg, "default-rule-path", cfg_dir);
+	int rc;
+
+	resolve(cfg_dir, rule_path, base, sizeof(base));
+	resolve(base, cls, path, sizeof(path));
+	if ((rc = nj_ruleset_load_classification(rs, path)) < 0)
+		nj_warn("classification file %s: %s", path, strerror(-rc));
+	if (o->nrule_files) {
+		for (int i = 0; i < o->nrule_files; i++) {
+			if ((rc = nj_ruleset_load_file(rs, o->rule_files[i])) < 0) {
+				nj_err("rule file %s: %s", o->rule_files[i], strerror(-rc));
+				return -1;
+			}
+		}
+		return 0;
+	}
+	size_t n = nj_config_seq_len(cfg, "rule-files");
+	for (size_t i = 0; i < n; i++) {
+		char key[64];
+		snprintf(key, sizeof(key), "rule-files.%zu", i);
+		resolve(base, nj_config_get(cfg, key), path, sizeof(path));
+		if ((rc = nj_ruleset_load_file(rs, path)) < 0)
+			nj_warn("rule file %s: %s", path, strerror(-rc));
+	}
+	return 0;
+}
+
+static double now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void report_rules(const struct nj_ruleset *rs, double secs)
+{
+	struct nj_pf_stats st = { 0 };
+
+	if (rs->pf)
+		nj_prefilter_stats(rs->pf, &st);
+	fprintf(stderr,
+		"nightjar: rules: %u loaded, %u rejected, %u unsupported, %u duplicate "
+		"(%.2f s; %u groups, %u databases, %u patterns)\n",
+		rs->stats.loaded, rs->stats.rejected, rs->stats.unsupported, rs->stats.duplicate, secs,
+		st.groups, st.databases, st.patterns);
+}
+
+static void dump_rules(const struct nj_ruleset *rs)
+{
+	char buf[8192];
+
+	for (uint32_t i = 0; i < rs->nrules; i++) {
+		nj_rule_dump(rs->rules[i], buf, sizeof(buf));
+		printf("%s\n", buf);
+	}
+}
+
+/* Reads every packet of the input through the bus. */
+static int run_offline(const struct options *o, struct nj_worker *w, struct nj_pcap_file *pf)
+{
+	struct nj_packet p;
+	struct nj_event ev = { .kind = NJ_EV_PACKET, .pkt = &p };
+	char err[512];
+	time_t last_tick = 0;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.worker = w;
+	while (!stop_requested && (rc = nj_pcap_file_next(pf, &p, err, sizeof(err))) == 1) {
+		ev.ts = p.ts;
+		w->now = p.ts;
+		nj_bus_dispatch(w, &ev);
+		if (p.ts.tv_sec != last_tick) {
+			last_tick = p.ts.tv_sec;
+			nj_bus_tick(w);
+		}
+		if (reopen_requested) {
+			reopen_requested = 0;
+			nj_stages_reopen();
+		}
+		if (stats_requested) {
+			stats_requested = 0;
+			nj_stages_stats(&w->now);
+		}
+	}
+	if (rc < 0) {
+		nj_err("%s", err);
+		return -1;
+	}
+	nj_bus_drain(w);
+	return 0;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
 int main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	printf("nightjar %s\n", PACKAGE_VERSION);
-	return 0;
+	struct options o = { 0 };
+	struct nj_config *cfg = NULL;
+	struct nj_ruleset *rs = NULL;
+	struct nj_pcap_file *pf = NULL;
+	struct nj_worker w;
+	char cfg_dir[4096], err[512], log_dir[4096];
+	int ret = EXIT_RUNTIME;
+	double t0;
+
+	if (parse_args(argc, argv, &o) < 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (o.verbose)
+		nj_log_set_level(NJ_LOG_DEBUG);
+	if (!o.read_path && !o.test_only) {
+		fprintf(stderr, "nightjar: nothing to do: give -r PATH (or -T to check rules)\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!(cfg = load_config(&o, cfg_dir, sizeof(cfg_dir))))
+		return EXIT_CONFIG;
+	if (o.checksums)
+		nj_config_set(cfg, "checksum-validation", strcmp(o.checksums, "all") == 0 ? "yes" : "no");
+
+	t0 = now_sec();
+	rs = nj_ruleset_new(cfg);
+	if (!rs)
+		goto out;
+	rs->strict = o.strict;
+	if (load_rules(rs, cfg, &o, cfg_dir) < 0) {
+		ret = EXIT_CONFIG;
+		goto out;
+	}
+	if (nj_ruleset_compile(rs, err, sizeof(err)) < 0) {
+		nj_err("compiling rules: %s", err);
+		ret = EXIT_CONFIG;
+		goto out;
+	}
+	if (!o.quiet || o.test_only)
+		report_rules(rs, now_sec() - t0);
+	if (o.dump_rules)
+		dump_rules(rs);
+	if (o.test_only || ((o.strict) && (rs->stats.rejected || rs->stats.unsupported))) {
+		bool bad = rs->stats.rejected || (o.strict && (rs->stats.unsupported || rs->stats.duplicate));
+		ret = bad ? EXIT_CONFIG : EXIT_OK;
+		goto out;
+	}
+
+	if (!(pf = nj_pcap_file_open(o.read_path, err, sizeof(err)))) {
+		nj_err("%s", err);
+		goto out;
+	}
+	resolve(NULL, o.log_dir ? o.log_dir : nj_config_get_str(cfg, "default-log-dir", "."), log_dir,
+		sizeof(log_dir));
+	if (mkdir(log_dir, 0755) < 0 && errno != EEXIST) {
+		nj_err("log directory %s: %s", log_dir, strerror(errno));
+		goto out;
+	}
+	if (nj_stages_init(cfg, log_dir, nj_pcap_file_linktype(pf)) < 0)
+		goto out;
+	nj_detect_set_ruleset(rs);
+	if (nj_worker_init(&w, 0, true) < 0) {
+		nj_err("cannot start the worker");
+		goto out_stages;
+	}
+	install_signals();
+	t0 = now_sec();
+	ret = run_offline(&o, &w, pf) < 0 ? EXIT_RUNTIME : EXIT_OK;
+	nj_worker_fini(&w);
+	if (!o.quiet) {
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		fprintf(stderr,
+			"nightjar: %llu packets, %llu alerts in %.2f s (peak RSS %ld MB); logs in %s\n",
+			(unsigned long long)nj_counter_get_by_name("decoder.pkts"),
+			(unsigned long long)nj_counter_get_by_name("detect.alert"), now_sec() - t0,
+			ru.ru_maxrss / 1024, log_dir);
+	}
+	nj_stages_stats(&w.now);
+out_stages:
+	nj_stages_fini();
+out:
+	nj_pcap_file_close(pf);
+	nj_detect_set_ruleset(NULL);
+	nj_ruleset_free(rs);
+	nj_config_free(cfg);
+	return ret;
 }

@@ -1,0 +1,102 @@
+/* The rule set: loading rule files, compiling the prefilter, inspecting.
+ *
+ * Life cycle: nj_ruleset_new() → nj_ruleset_load_file() for each file →
+ * nj_ruleset_compile() → shared read-only by every worker, each with its own
+ * struct nj_detect_thread (Hyperscan scratch, candidate arrays) →
+ * nj_ruleset_free() once no worker uses it any more.
+ */
+#ifndef NJ_DETECT_ENGINE_H
+#define NJ_DETECT_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "detect/rule.h"
+
+struct nj_config;
+struct nj_vars;
+struct nj_prefilter;
+struct nj_worker;
+struct nj_packet;
+
+struct nj_class {
+	char *name;
+	char *desc;
+	int priority;
+};
+
+/* Interned names (flowbits, procbits, byte_extract variables) → ids. */
+struct nj_names {
+	char **names;
+	uint32_t n, cap;
+};
+
+int nj_names_id(struct nj_names *t, const char *name);       /* adds when new; -1 on ENOMEM */
+int nj_names_find(const struct nj_names *t, const char *name);
+void nj_names_free(struct nj_names *t);
+
+/* Everything a rule's parse may consult; owned by the rule set. */
+struct nj_detect_build {
+	const struct nj_config *cfg;
+	struct nj_vars *vars;
+	struct nj_class *classes;
+	uint32_t nclasses;
+	struct nj_names flowbits;
+	/* byte_extract variable names of the rule being parsed */
+	struct nj_names rule_vars;
+};
+
+struct nj_load_stats {
+	uint32_t loaded;
+	uint32_t rejected;              /* errors in the rule */
+	uint32_t unsupported;           /* valid rules using what nightjar lacks */
+	uint32_t duplicate;
+};
+
+struct nj_ruleset {
+	struct nj_detect_build build;
+	struct nj_rule **rules;
+	uint32_t nrules, caprules;
+	struct nj_load_stats stats;
+	struct nj_prefilter *pf;        /* built by nj_ruleset_compile */
+	FILE *report;                   /* where rejected rules are reported */
+	bool strict;
+	uint64_t *sids;                 /* gid:sid set for duplicate detection */
+	uint32_t nsids, capsids;
+};
+
+/* Returns a new empty rule set reading vars and classification from cfg
+ * (borrowed: must outlive the rule set). NULL on failure. */
+struct nj_ruleset *nj_ruleset_new(const struct nj_config *cfg);
+void nj_ruleset_free(struct nj_ruleset *rs);
+
+/* Loads classification.config-style lines from path. 0 or -errno. */
+int nj_ruleset_load_classification(struct nj_ruleset *rs, const char *path);
+
+/* Loads a rule file (comments, `\` continuations, `include`). Rejected
+ * rules are reported as "file:line: sid N: reason" on rs->report. Returns
+ * 0, or -errno when the file cannot be read. */
+int nj_ruleset_load_file(struct nj_ruleset *rs, const char *path);
+
+/* Adds one rule given as text; file/line for diagnostics. Returns 0 when
+ * loaded, -1 when rejected or unsupported (reported). */
+int nj_ruleset_add(struct nj_ruleset *rs, const char *text, const char *file, int line);
+
+/* Groups rules and compiles the prefilter databases. 0, or -1 with err. */
+int nj_ruleset_compile(struct nj_ruleset *rs, char *err, size_t errlen);
+
+/* Per-thread inspection state. */
+struct nj_detect_thread;
+struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs);
+void nj_detect_thread_free(struct nj_detect_thread *dt);
+
+/* Inspects one packet with every rule that applies; emits alerts. */
+void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct nj_packet *p);
+
+/* The bus stage: inspects with the current rule set. */
+int nj_detect_stage_register(void);
+/* Makes rs the rule set workers use from their next event on. */
+void nj_detect_set_ruleset(struct nj_ruleset *rs);
+
+#endif

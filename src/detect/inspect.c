@@ -1,0 +1,353 @@
+/* Verification of prefilter candidates and the detect stage.
+ *
+ * For each candidate rule: protocol, header addresses and ports, the
+ * non-payload options, then each buffer's payload options with
+ * backtracking (a content that matches early may match again further on
+ * when a later relative option fails), then post-match actions and the
+ * alert. Candidates come pass-first, so a matching pass rule silences the
+ * alerts of the packet.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alert.h"
+#include "core/bus.h"
+#include "core/counters.h"
+#include "core/flow.h"
+#include "core/packet.h"
+#include "detect/addrport.h"
+#include "detect/engine.h"
+#include "detect/prefilter.h"
+
+/* Upper bound on payload option evaluations per rule, as Suricata's
+ * inspection-recursion-limit: a hostile payload cannot make backtracking
+ * explode. */
+#define INSPECT_BUDGET 3000
+
+struct nj_detect_thread {
+	const struct nj_ruleset *rs;
+	struct nj_pf_thread *pf;
+	uint32_t budget;
+};
+
+static int c_alerts = -1, c_inspected = -1, c_candidates = -1, c_budget = -1;
+
+struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs)
+{
+	struct nj_detect_thread *dt = calloc(1, sizeof(*dt));
+
+	if (!dt)
+		return NULL;
+	dt->rs = rs;
+	if (rs->pf && !(dt->pf = nj_pf_thread_new(rs->pf))) {
+		free(dt);
+		return NULL;
+	}
+	if (c_alerts < 0) {
+		c_alerts = nj_counter_register("detect.alert");
+		c_inspected = nj_counter_register("detect.packets");
+		c_candidates = nj_counter_register("detect.candidates");
+		c_budget = nj_counter_register("detect.inspect_limit");
+	}
+	return dt;
+}
+
+void nj_detect_thread_free(struct nj_detect_thread *dt)
+{
+	if (!dt)
+		return;
+	nj_pf_thread_free(dt->pf);
+	free(dt);
+}
+
+static bool proto_match(const struct nj_rule *r, const struct nj_packet *p)
+{
+	bool l4 = !(p->flags & NJ_PKT_IS_FRAGMENT) && p->l4;
+
+	switch (r->proto) {
+	case NJ_RPROTO_IP: return true;
+	case NJ_RPROTO_TCP: case NJ_RPROTO_TCP_PKT: case NJ_RPROTO_TCP_STREAM:
+		return l4 && p->proto == 6;
+	case NJ_RPROTO_UDP: return l4 && p->proto == 17;
+	case NJ_RPROTO_ICMP: return l4 && (p->proto == 1 || p->proto == 58);
+	case NJ_RPROTO_ICMPV4: return l4 && p->proto == 1;
+	case NJ_RPROTO_ICMPV6: return l4 && p->proto == 58;
+	case NJ_RPROTO_SCTP: return p->proto == 132;
+	case NJ_RPROTO_APP: return p->flow && p->flow->app_proto == r->app_proto;
+	default: return false;
+	}
+}
+
+static bool header_dir(const struct nj_rule *r, const struct nj_packet *p, bool ports, bool reverse)
+{
+	const struct nj_addr *s = reverse ? &p->dst : &p->src, *d = reverse ? &p->src : &p->dst;
+	uint16_t sp = reverse ? p->dport : p->sport, dp = reverse ? p->sport : p->dport;
+
+	if (!nj_addrset_match(r->src, s) || !nj_addrset_match(r->dst, d))
+		return false;
+	return !ports || (nj_portset_match(r->sp, sp) && nj_portset_match(r->dp, dp));
+}
+
+static bool header_match(const struct nj_rule *r, const struct nj_packet *p)
+{
+	bool ports = (p->proto == 6 || p->proto == 17) && !(p->flags & NJ_PKT_IS_FRAGMENT);
+
+	if (header_dir(r, p, ports, false))
+		return true;
+	return (r->flags & NJ_RULE_BIDIR) && header_dir(r, p, ports, true);
+}
+
+/* Options i.. of one buffer's list, from the current cursor. */
+static int inspect_list(struct nj_detect_thread *dt, struct nj_match *m, const struct nj_payload_list *l,
+			uint16_t i)
+{
+	if (i == l->n)
+		return 1;
+	const struct nj_opt *o = l->opts[i];
+	if (dt->budget == 0)
+		return 0;
+	dt->budget--;
+	if (!(o->kw->flags & NJ_KW_BACKTRACK)) {
+		if (!o->kw->match(m, o->data))
+			return 0;
+		return inspect_list(dt, m, l, (uint16_t)(i + 1));
+	}
+	uint32_t cursor = m->cursor;
+	m->from = 0;
+	for (;;) {
+		m->cursor = cursor;
+		m->mstart = UINT32_MAX;
+		if (!o->kw->match(m, o->data))
+			return 0;
+		/* A negated option matches nowhere in particular: it holds or
+		 * not, with nothing to retry. */
+		if (m->mstart == UINT32_MAX)
+			return inspect_list(dt, m, l, (uint16_t)(i + 1));
+		uint32_t next_from = m->mstart + 1;
+		if (inspect_list(dt, m, l, (uint16_t)(i + 1)))
+			return 1;
+		if (dt->budget == 0 || next_from > m->len)
+			return 0;
+		dt->budget--;
+		m->from = next_from;
+	}
+}
+
+/* The bytes a rule's default payload options inspect. */
+static bool default_payload(const struct nj_rule *r, const struct nj_packet *p, struct nj_buf *b,
+			    bool *stream)
+{
+	bool want_stream = r->proto == NJ_RPROTO_TCP_STREAM || (r->flags & NJ_RULE_ONLY_STREAM);
+	bool want_pkt = r->proto == NJ_RPROTO_TCP_PKT || (r->flags & NJ_RULE_NO_STREAM);
+
+	*stream = false;
+	if (p->stream && !want_pkt) {
+		b->ptr = p->stream->data;
+		b->len = p->stream->len;
+		*stream = true;
+		return true;
+	}
+	if (want_stream || (p->flags & NJ_PKT_PSEUDO))
+		return false;
+	b->ptr = p->payload;
+	b->len = p->payload_len;
+	return true;
+}
+
+static int inspect_buffer(struct nj_detect_thread *dt, struct nj_match *m, const struct nj_payload_list *l,
+			  const uint8_t *ptr, uint32_t len)
+{
+	m->buf = ptr;
+	m->len = len;
+	m->buf_id = l->buf;
+	m->cursor = 0;
+	m->from = 0;
+	return inspect_list(dt, m, l, 0);
+}
+
+/* App-layer buffers: any instance of any transaction of the packet. */
+static int inspect_app(struct nj_detect_thread *dt, struct nj_match *m, const struct nj_payload_list *l)
+{
+	const struct nj_packet *p = m->p;
+
+	for (uint16_t t = 0; t < p->napp_txs; t++) {
+		const struct nj_app_tx *tx = p->app_txs[t];
+		struct nj_buf b;
+		for (uint32_t idx = 0; tx->get_buffer && tx->get_buffer(tx, l->buf, idx, &b) == 1; idx++)
+			if (inspect_buffer(dt, m, l, b.ptr, b.len))
+				return 1;
+	}
+	return 0;
+}
+
+static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, const struct nj_payload_list *l,
+			   const uint8_t **mp, uint32_t *mlen)
+{
+	const struct nj_packet *p = m->p;
+	struct nj_buf b;
+	bool stream;
+
+	switch (l->buf) {
+	case NJ_BUF_PKT:
+		if (!default_payload(m->rule, p, &b, &stream))
+			return 0;
+		m->stream = stream;
+		break;
+	case NJ_BUF_STREAM:
+		if (!p->stream)
+			return 0;
+		b.ptr = p->stream->data;
+		b.len = p->stream->len;
+		m->stream = true;
+		break;
+	default:
+		return inspect_app(dt, m, l);
+	}
+	if (!inspect_buffer(dt, m, l, b.ptr, b.len))
+		return 0;
+	/* Data already inspected as context of an earlier chunk must not
+	 * alert again. */
+	if (m->stream && p->stream && p->stream->new_off && m->cursor <= p->stream->new_off)
+		return 0;
+	*mp = b.ptr;
+	*mlen = b.len;
+	return 1;
+}
+
+static void emit(struct nj_worker *w, const struct nj_rule *r, struct nj_packet *p, const uint8_t *payload,
+		 uint32_t plen, bool stream)
+{
+	struct nj_alert a = {
+		.rule = &r->info,
+		.ts = p->ts,
+		.p = p,
+		.flow = p->flow,
+		.tx = p->napp_txs ? p->app_txs[0] : NULL,
+		.stream = stream,
+		.payload = payload ? payload : p->payload,
+		.payload_len = payload ? plen : p->payload_len,
+		.pkt_src = (p->flags & NJ_PKT_PSEUDO) ? "stream (flow timeout)" : "wire/pcap",
+	};
+
+	if (p->flow)
+		p->flow->alerted = true;
+	nj_counter_add(c_alerts, 1);
+	nj_alert_emit(w, &a);
+}
+
+/* Returns 1 when the rule matched (whether or not it alerted). */
+static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct nj_rule *r, struct nj_packet *p)
+{
+	struct nj_match m = { .dt = dt, .rule = r, .p = p, .flow = p->flow };
+	const uint8_t *payload = NULL;
+	uint32_t plen = 0;
+	bool stream = false;
+
+	if (!proto_match(r, p) || !header_match(r, p))
+		return 0;
+	for (uint16_t i = 0; i < r->nchecks; i++)
+		if (!r->checks[i]->kw->match(&m, r->checks[i]->data))
+			return 0;
+	dt->budget = INSPECT_BUDGET;
+	for (uint16_t i = 0; i < r->nlists; i++) {
+		const uint8_t *mp = NULL;
+		uint32_t ml = 0;
+		m.stream = false;
+		if (!inspect_payload(dt, &m, &r->lists[i], &mp, &ml)) {
+			if (dt->budget == 0)
+				nj_counter_add(c_budget, 1);
+			return 0;
+		}
+		if (!payload && (r->lists[i].buf == NJ_BUF_PKT || r->lists[i].buf == NJ_BUF_STREAM)) {
+			payload = mp;
+			plen = ml;
+			stream = m.stream;
+		}
+	}
+	for (uint16_t i = 0; i < r->nposts; i++)
+		r->posts[i]->kw->post(&m, r->posts[i]->data);
+	if (r->info.action != NJ_ACTION_PASS && !(r->flags & NJ_RULE_NOALERT))
+		emit(w, r, p, payload, plen, stream);
+	return 1;
+}
+
+void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct nj_packet *p)
+{
+	const struct nj_ruleset *rs = dt->rs;
+	struct nj_pf_input in[3];
+	uint32_t nin = 0;
+	const uint32_t *cand;
+	uint32_t n;
+
+	if (!p->ip_ver || !rs->pf || (p->flags & NJ_PKT_NO_INSPECT))
+		return;
+	nj_counter_add(c_inspected, 1);
+	if (p->stream) {
+		in[nin++] = (struct nj_pf_input){ NJ_BUF_PKT, p->stream->data, p->stream->len,
+						 (uint8_t)~(1u << NJ_PC_TCP_PKT) };
+		in[nin++] = (struct nj_pf_input){ NJ_BUF_STREAM, p->stream->data, p->stream->len, 0 };
+		in[nin++] = (struct nj_pf_input){ NJ_BUF_PKT, p->payload, p->payload_len,
+						 (uint8_t)(1u << NJ_PC_TCP_PKT) };
+	} else {
+		in[nin++] = (struct nj_pf_input){ NJ_BUF_PKT, p->payload, p->payload_len, 0 };
+	}
+	n = nj_prefilter_candidates(rs->pf, dt->pf, p, in, nin, &cand);
+	nj_counter_add(c_candidates, n);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct nj_rule *r = rs->rules[cand[i]];
+		if (verify(dt, w, r, p) && r->info.action == NJ_ACTION_PASS)
+			break;
+	}
+}
+
+/* ---- the bus stage ---- */
+
+static struct nj_ruleset *current;
+
+void nj_detect_set_ruleset(struct nj_ruleset *rs)
+{
+	__atomic_store_n(&current, rs, __ATOMIC_RELEASE);
+}
+
+static int stage_init(struct nj_worker *w, void **ctx)
+{
+	*ctx = NULL;
+	return 0;
+}
+
+static void stage_fini(struct nj_worker *w, void *ctx)
+{
+	nj_detect_thread_free(ctx);
+}
+
+static int stage_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
+{
+	struct nj_detect_thread *dt = ctx;
+	struct nj_ruleset *rs = __atomic_load_n(&current, __ATOMIC_ACQUIRE);
+
+	if (!rs)
+		return NJ_BUS_CONTINUE;
+	if (!dt || dt->rs != rs) {
+		nj_detect_thread_free(dt);
+		dt = nj_detect_thread_new(rs);
+		w->ctx[NJ_STAGE_DETECT] = dt;
+		if (!dt)
+			return NJ_BUS_CONTINUE;
+	}
+	nj_detect_packet(dt, w, ev->pkt);
+	return NJ_BUS_CONTINUE;
+}
+
+static const struct nj_stage detect_stage = {
+	.name = "detect",
+	.order = NJ_STAGE_DETECT,
+	.kinds = NJ_KIND(NJ_EV_PACKET),
+	.thread_init = stage_init,
+	.thread_fini = stage_fini,
+	.handle = stage_handle,
+};
+
+int nj_detect_stage_register(void)
+{
+	return nj_bus_register(&detect_stage);
+}

@@ -1,0 +1,37 @@
+/* The keyword table: adding a keyword touches its file and this array. */
+#include <string.h>
+
+#include "detect/keywords.h"
+
+static const struct nj_keyword *const table[] = {
+	&kw_msg, &kw_sid, &kw_rev, &kw_gid, &kw_classtype, &kw_priority, &kw_reference,
+	&kw_metadata, &kw_target,
+	&kw_content, &kw_uricontent, &kw_nocase, &kw_depth, &kw_offset, &kw_distance, &kw_within,
+	&kw_rawbytes, &kw_fast_pattern, &kw_startswith, &kw_endswith,
+	&kw_pcre,
+	&kw_dsize,
+	&kw_ttl, &kw_tos, &kw_id, &kw_fragoffset, &kw_ip_proto, &kw_ipopts, &kw_fragbits, &kw_sameip,
+	&kw_flags, &kw_tcp_flags, &kw_seq, &kw_ack, &kw_window,
+	&kw_itype, &kw_icode, &kw_icmp_id, &kw_icmp_seq,
+	&kw_decode_event,
+};
+
+#define NTABLE (sizeof(table) / sizeof(table[0]))
+
+const struct nj_keyword *nj_keyword_lookup(const char *name)
+{
+	for (size_t i = 0; i < NTABLE; i++)
+		if (strcmp(table[i]->name, name) == 0)
+			return table[i];
+	return nj_buffer_keyword(name);
+}
+
+size_t nj_keyword_count(void)
+{
+	return NTABLE;
+}
+
+const struct nj_keyword *nj_keyword_at(size_t i)
+{
+	return i < NTABLE ? table[i] : NULL;
+}

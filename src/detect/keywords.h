@@ -1,0 +1,30 @@
+/* Every rule keyword nightjar knows; keywords.c lists them in one array. */
+#ifndef NJ_DETECT_KEYWORDS_H
+#define NJ_DETECT_KEYWORDS_H
+
+#include "detect/rule.h"
+
+extern const struct nj_keyword kw_msg, kw_sid, kw_rev, kw_gid, kw_classtype, kw_priority,
+	kw_reference, kw_metadata, kw_target;
+extern const struct nj_keyword kw_content, kw_uricontent, kw_nocase, kw_depth, kw_offset,
+	kw_distance, kw_within, kw_rawbytes, kw_fast_pattern, kw_startswith, kw_endswith;
+extern const struct nj_keyword kw_pcre;
+extern const struct nj_keyword kw_dsize;
+extern const struct nj_keyword kw_ttl, kw_tos, kw_id, kw_fragoffset, kw_ip_proto, kw_ipopts,
+	kw_fragbits, kw_sameip;
+extern const struct nj_keyword kw_flags, kw_tcp_flags, kw_seq, kw_ack, kw_window;
+extern const struct nj_keyword kw_itype, kw_icode, kw_icmp_id, kw_icmp_seq;
+extern const struct nj_keyword kw_decode_event;
+
+/* Sticky buffers and legacy buffer modifiers (kw_buffers.c). */
+const struct nj_keyword *nj_buffer_keyword(const char *name);
+
+/* content's pattern syntax, shared with keywords that take patterns. */
+int nj_content_parse_pattern(struct nj_rule_ctx *rc, const char *s, uint8_t **pat, uint32_t *len,
+			     bool *negated, const char **rest);
+/* The [start, end) window content c may match in, for the prefilter and
+ * for keywords that reuse content semantics; 0 when empty. */
+int nj_content_window(const struct nj_match *m, const struct nj_content *c, int64_t *start,
+		      int64_t *end);
+
+#endif

@@ -1,0 +1,166 @@
+/* pcre: Perl-compatible regular expressions on PCRE2 with JIT, with the
+ * Snort/Suricata flags (R relative, buffer selectors U I P H D M C S Y B
+ * and Suricata's V W Z). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "detect/keywords.h"
+#include "detect/kw_util.h"
+
+struct pcre_data {
+	pcre2_code *re;
+	bool negated, relative;
+	char *text;
+};
+
+/* Match data is per thread: rules are shared by workers. */
+static __thread pcre2_match_data *tls_md;
+
+static const struct {
+	char flag;
+	int buf;
+} buf_flags[] = {
+	{ 'U', NJ_BUF_HTTP_URI },        { 'I', NJ_BUF_HTTP_URI_RAW },
+	{ 'P', NJ_BUF_HTTP_REQUEST_BODY }, { 'Q', NJ_BUF_FILE_DATA },
+	{ 'H', NJ_BUF_HTTP_HEADER },     { 'D', NJ_BUF_HTTP_HEADER_RAW },
+	{ 'M', NJ_BUF_HTTP_METHOD },     { 'C', NJ_BUF_HTTP_COOKIE },
+	{ 'S', NJ_BUF_HTTP_STAT_CODE },  { 'Y', NJ_BUF_HTTP_STAT_MSG },
+	{ 'V', NJ_BUF_HTTP_USER_AGENT }, { 'W', NJ_BUF_HTTP_HOST },
+	{ 'Z', NJ_BUF_HTTP_HOST_RAW },
+};
+
+static int set_flag(struct nj_rule_ctx *rc, struct pcre_data *d, char f, uint32_t *opts)
+{
+	switch (f) {
+	case 'i': *opts |= PCRE2_CASELESS; return 0;
+	case 's': *opts |= PCRE2_DOTALL; return 0;
+	case 'm': *opts |= PCRE2_MULTILINE; return 0;
+	case 'x': *opts |= PCRE2_EXTENDED; return 0;
+	case 'A': *opts |= PCRE2_ANCHORED; return 0;
+	case 'E': *opts |= PCRE2_DOLLAR_ENDONLY; return 0;
+	case 'G': *opts |= PCRE2_UNGREEDY; return 0;
+	case 'R': d->relative = true; return 0;
+	case 'B': return 0;     /* rawbytes: our packet buffer is raw already */
+	case 'O': return 0;     /* override match limits: ours are fixed */
+	}
+	for (size_t i = 0; i < sizeof(buf_flags) / sizeof(buf_flags[0]); i++) {
+		if (buf_flags[i].flag == f) {
+			rc->opt_buf = buf_flags[i].buf;
+			return 0;
+		}
+	}
+	return nj_rule_error(rc, "unknown flag '%c'", f);
+}
+
+static void free_pcre(void *data)
+{
+	struct pcre_data *d = data;
+
+	if (!d)
+		return;
+	pcre2_code_free(d->re);
+	free(d->text);
+	free(d);
+}
+
+static int parse_pcre(struct nj_rule_ctx *rc, const char *arg, void **data)
+{
+	struct pcre_data *d = nj_kw_alloc(rc, sizeof(*d));
+	size_t n = strlen(arg) + 1;
+	char *s = malloc(n), *p;
+	uint32_t opts = 0;
+	int errcode;
+	PCRE2_SIZE erroff;
+
+	if (!d || !s)
+		goto oom;
+	while (*arg == ' ')
+		arg++;
+	if (*arg == '!') {
+		d->negated = true;
+		arg++;
+	}
+	/* The value is "/re/flags"; the quotes are the outermost ones and the
+	 * regex may itself hold unescaped quotes. */
+	size_t len = strlen(arg);
+	while (len && arg[len - 1] == ' ')
+		len--;
+	if (len < 2 || arg[0] != '"' || arg[len - 1] != '"') {
+		nj_rule_error(rc, "expected a quoted /regex/flags");
+		goto fail;
+	}
+	memcpy(s, arg + 1, len - 2);
+	s[len - 2] = '\0';
+	if (s[0] != '/' || !(p = strrchr(s, '/')) || p == s) {
+		nj_rule_error(rc, "expected /regex/flags");
+		goto fail;
+	}
+	*p = '\0';
+	for (const char *f = p + 1; *f; f++)
+		if (set_flag(rc, d, *f, &opts) < 0)
+			goto fail;
+	d->re = pcre2_compile((PCRE2_SPTR)(s + 1), PCRE2_ZERO_TERMINATED, opts, &errcode, &erroff, NULL);
+	if (!d->re) {
+		PCRE2_UCHAR msg[160];
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		nj_rule_error(rc, "at offset %zu: %s", (size_t)erroff, (char *)msg);
+		goto fail;
+	}
+	pcre2_jit_compile(d->re, PCRE2_JIT_COMPLETE);
+	d->text = strdup(arg);
+	free(s);
+	*data = d;
+	return 0;
+oom:
+	nj_rule_error(rc, "out of memory");
+fail:
+	free(s);
+	free_pcre(d);
+	return -1;
+}
+
+static int match_pcre(struct nj_match *m, const void *data)
+{
+	const struct pcre_data *d = data;
+	uint32_t start = d->relative ? m->cursor : 0;
+	int rc;
+
+	if (!tls_md && !(tls_md = pcre2_match_data_create(32, NULL)))
+		return 0;
+	if (!d->negated && m->from > start)
+		start = m->from;
+	if (start > m->len)
+		return d->negated;
+	rc = pcre2_match(d->re, m->buf, m->len, start, 0, tls_md, NULL);
+	if (d->negated)
+		return rc < 0;
+	if (rc < 0)
+		return 0;
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(tls_md);
+	m->mstart = (uint32_t)ov[0];
+	m->cursor = (uint32_t)ov[1];
+	/* An empty match at `from` would retry forever when backtracking. */
+	if (ov[1] == ov[0] && m->from > ov[0])
+		return 0;
+	return 1;
+}
+
+static void dump_pcre(const void *data, char *buf, size_t len)
+{
+	const struct pcre_data *d = data;
+
+	snprintf(buf, len, "%s%s", d->negated ? "!" : "", d->text);
+}
+
+const struct nj_keyword kw_pcre = {
+	.name = "pcre",
+	.flags = NJ_KW_PAYLOAD | NJ_KW_BACKTRACK,
+	.parse = parse_pcre,
+	.match = match_pcre,
+	.free = free_pcre,
+	.dump = dump_pcre,
+};
