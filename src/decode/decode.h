@@ -11,6 +11,7 @@
 #ifndef NJ_DECODE_DECODE_H
 #define NJ_DECODE_DECODE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/packet.h"
@@ -47,5 +48,27 @@ int nj_decode_vxlan(struct nj_packet *p, const uint8_t *data, uint32_t len);
 
 /* Dispatches on an ethertype (0x0800, 0x86dd, 0x8100...). */
 int nj_decode_ethertype(struct nj_packet *p, uint16_t type, const uint8_t *data, uint32_t len);
+
+/* Registers the decode stage on the bus (order NJ_STAGE_DECODE, packets):
+ * it decodes ev->pkt, counts decoder.pkts/bytes/invalid and, when checksum
+ * validation is on, flags bad checksums. Returns 0 or -errno. */
+int nj_decode_stage_register(void);
+
+/* Checksum validation in the decode stage, off by default. Set at start-up
+ * before workers run. Bad checksums set NJ_PKT_IPV4_CSUM_BAD or
+ * NJ_PKT_L4_CSUM_BAD and count decoder.invalid_checksum; the packet is not
+ * dropped. */
+void nj_decode_set_checksum_validation(bool on);
+bool nj_decode_checksum_validation(void);
+
+/* Checks the innermost IPv4 header checksum of a decoded packet; true when it
+ * is right or the packet has no IPv4 header. */
+bool nj_decode_ipv4_csum_ok(const struct nj_packet *p);
+/* Checks the TCP, UDP, ICMPv4 or ICMPv6 checksum of a decoded packet (with
+ * the pseudo-header where the protocol has one). True when it is right or
+ * cannot be checked: no such layer, a fragment, or a truncated capture. A
+ * zero UDP checksum over IPv4 means "none" and is accepted (RFC 768); over
+ * IPv6 it is wrong (RFC 8200 section 8.1). */
+bool nj_decode_l4_csum_ok(const struct nj_packet *p);
 
 #endif
