@@ -56,6 +56,11 @@ static void putc1(struct nj_json *j, char c)
 	put(j, &c, 1);
 }
 
+void nj_json_raw(struct nj_json *j, const char *s, size_t n)
+{
+	put(j, s, n);
+}
+
 void nj_json_init(struct nj_json *j)
 {
 	memset(j, 0, sizeof(*j));
