@@ -33,6 +33,7 @@ struct nj_sink {
 	int priority;                   /* syslog facility | level */
 	uint64_t next_try_ms;           /* sockets: earliest reconnect */
 	unsigned backoff_ms;
+	bool stalled;                   /* stream: the last wait timed out */
 };
 
 static int errors_id = -1;
@@ -172,6 +173,7 @@ static int unix_connect(struct nj_sink *s)
 	}
 	s->backoff_ms = 0;
 	s->fd = fd;
+	s->stalled = false;
 	return 0;
 }
 
@@ -257,7 +259,9 @@ static int send_dgram(struct nj_sink *s, const uint8_t *p, size_t len)
 
 /* A stream peer must get whole lines: once part of a line is sent, the rest
  * is waited for briefly; failing that the connection is closed so that the
- * reader sees the end of the stream instead of a line glued to the next. */
+ * reader sees the end of the stream instead of a line glued to the next.
+ * A full socket is waited on briefly too, unless the last wait already
+ * timed out (a stuck reader must not slow every record down). */
 static int send_stream(struct nj_sink *s, const uint8_t *p, size_t len)
 {
 	size_t done = 0;
@@ -272,7 +276,7 @@ static int send_stream(struct nj_sink *s, const uint8_t *p, size_t len)
 		int e = n < 0 ? errno : EPIPE;
 		if (e == EINTR)
 			continue;
-		if ((e == EAGAIN || e == EWOULDBLOCK) && done > 0) {
+		if ((e == EAGAIN || e == EWOULDBLOCK) && (done > 0 || !s->stalled)) {
 			uint64_t now = now_ms();
 			struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
 			if (!deadline)
@@ -282,8 +286,11 @@ static int send_stream(struct nj_sink *s, const uint8_t *p, size_t len)
 		}
 		if (done > 0 || (e != EAGAIN && e != EWOULDBLOCK))
 			unix_drop(s);
+		else
+			s->stalled = true;
 		return -e;
 	}
+	s->stalled = false;
 	return 0;
 }
 
