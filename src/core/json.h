@@ -47,6 +47,10 @@ void nj_json_null(struct nj_json *j, const char *key);
 /* Base64 of n bytes as a string value. */
 void nj_json_base64(struct nj_json *j, const char *key, const uint8_t *s, size_t n);
 
+/* Appends n bytes verbatim (a record's final '\n', pre-built JSON); the
+ * caller vouches that they keep the record valid. */
+void nj_json_raw(struct nj_json *j, const char *s, size_t n);
+
 /* Appends the escaped form of s[0..n) (without quotes) to j's buffer. */
 void nj_json_escape(struct nj_json *j, const uint8_t *s, size_t n);
 

@@ -1,0 +1,761 @@
+/* EVE JSON records (alert, flow, stats, anomaly) in Suricata's format. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alert.h"
+#include "core/buffer.h"
+#include "core/config.h"
+#include "core/counters.h"
+#include "core/flow.h"
+#include "core/packet.h"
+#include "decode/event_list.h"
+#include "output/community_id.h"
+#include "output/eve.h"
+
+/* Decoder event names by enum nj_decode_event value (0 is "none"). Built
+ * from the shared list so that outputs need not link the decoders. */
+static const char *const decode_event_names[] = {
+	NULL,
+#define NJ_EVE_DEV_NAME(id, name) name,
+	NJ_DECODE_EVENTS(NJ_EVE_DEV_NAME)
+#undef NJ_EVE_DEV_NAME
+};
+
+const char *nj_eve_proto_name(uint8_t proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case 1:
+		return "ICMP";
+	case 2:
+		return "IGMP";
+	case 6:
+		return "TCP";
+	case 17:
+		return "UDP";
+	case 47:
+		return "GRE";
+	case 50:
+		return "ESP";
+	case 51:
+		return "AH";
+	case 58:
+		return "IPv6-ICMP";
+	case 103:
+		return "PIM";
+	case 112:
+		return "VRRP";
+	case 132:
+		return "SCTP";
+	default:
+		snprintf(buf, len, "%u", (unsigned)proto);
+		return buf;
+	}
+}
+
+const char *nj_eve_addr_str(const struct nj_addr *a, char *buf, size_t len)
+{
+	if (a->family != 6)
+		return nj_addr_str(a, buf, len);
+	snprintf(buf, len, "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x",
+		 a->b[0], a->b[1], a->b[2], a->b[3], a->b[4], a->b[5], a->b[6], a->b[7],
+		 a->b[8], a->b[9], a->b[10], a->b[11], a->b[12], a->b[13], a->b[14], a->b[15]);
+	return buf;
+}
+
+void nj_eve_timestamp(const struct timeval *tv, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t t = tv->tv_sec;
+
+	if (!gmtime_r(&t, &tm))
+		memset(&tm, 0, sizeof(tm));
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+0000", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (long)tv->tv_usec % 1000000);
+}
+
+static void put_time(struct nj_json *j, const char *key, const struct timeval *tv)
+{
+	char ts[40];
+
+	nj_eve_timestamp(tv, ts, sizeof(ts));
+	nj_json_str(j, key, ts);
+}
+
+static void put_addr(struct nj_json *j, const char *key, const struct nj_addr *a)
+{
+	char b[48];
+
+	nj_json_str(j, key, nj_eve_addr_str(a, b, sizeof(b)));
+}
+
+static bool proto_has_ports(uint8_t proto)
+{
+	return proto == 6 || proto == 17 || proto == 132;
+}
+
+static bool proto_is_icmp(uint8_t proto)
+{
+	return proto == 1 || proto == 58;
+}
+
+/* The 5-tuple fields: ports for TCP/UDP/SCTP, type/code for ICMP. */
+static void put_tuple(struct nj_json *j, const struct nj_addr *src, uint16_t sp,
+		      const struct nj_addr *dst, uint16_t dp, uint8_t proto)
+{
+	char pb[8];
+
+	put_addr(j, "src_ip", src);
+	if (proto_has_ports(proto))
+		nj_json_uint(j, "src_port", sp);
+	put_addr(j, "dest_ip", dst);
+	if (proto_has_ports(proto))
+		nj_json_uint(j, "dest_port", dp);
+	nj_json_str(j, "proto", nj_eve_proto_name(proto, pb, sizeof(pb)));
+	if (proto_is_icmp(proto)) {
+		nj_json_uint(j, "icmp_type", sp);
+		nj_json_uint(j, "icmp_code", dp);
+	}
+}
+
+static void put_vlan(struct nj_json *j, const uint16_t *vlan, unsigned n)
+{
+	unsigned used = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		used += vlan[i] != 0;
+	if (!used)
+		return;
+	nj_json_array_open(j, "vlan");
+	for (unsigned i = 0; i < n; i++)
+		if (vlan[i])
+			nj_json_uint(j, NULL, vlan[i]);
+	nj_json_array_close(j);
+}
+
+static void put_community_id(const struct nj_eve_opts *o, struct nj_json *j,
+			     const struct nj_addr *src, uint16_t sp, const struct nj_addr *dst,
+			     uint16_t dp, uint8_t proto)
+{
+	char id[NJ_COMMUNITY_ID_LEN];
+
+	if (!o->community_id)
+		return;
+	if (nj_community_id(o->community_id_seed, src, dst, sp, dp, proto, id, sizeof(id)) == 0)
+		nj_json_str(j, "community_id", id);
+}
+
+/* Ports as the 5-tuple helpers want them: ICMP type/code in the port slots. */
+static void packet_ports(const struct nj_packet *p, uint16_t *sp, uint16_t *dp)
+{
+	if (proto_is_icmp(p->proto)) {
+		*sp = p->icmp.type;
+		*dp = p->icmp.code;
+	} else {
+		*sp = p->sport;
+		*dp = p->dport;
+	}
+}
+
+/* timestamp, flow_id, in_iface, event_type, vlan, 5-tuple, pcap_cnt,
+ * community_id: the fields every packet-borne record starts with. */
+static void packet_header(const struct nj_eve_opts *o, struct nj_json *j,
+			  const struct nj_packet *p, const struct nj_flow *f,
+			  const struct timeval *ts, const char *event_type)
+{
+	uint16_t sp, dp;
+
+	packet_ports(p, &sp, &dp);
+	nj_json_object_open(j, NULL);
+	put_time(j, "timestamp", ts);
+	if (f)
+		nj_json_uint(j, "flow_id", f->flow_id);
+	if (p->pcap_cnt)
+		nj_json_uint(j, "pcap_cnt", p->pcap_cnt);
+	if (p->iface)
+		nj_json_str(j, "in_iface", p->iface);
+	nj_json_str(j, "event_type", event_type);
+	put_vlan(j, p->vlan, p->vlan_count < NJ_MAX_VLAN ? p->vlan_count : NJ_MAX_VLAN);
+	if (p->ip_ver == 4 || p->ip_ver == 6) {
+		put_tuple(j, &p->src, sp, &p->dst, dp, p->proto);
+		put_community_id(o, j, &p->src, sp, &p->dst, dp, p->proto);
+	}
+}
+
+static void put_metadata(struct nj_json *j, const struct nj_rule_info *r)
+{
+	if (!r->metadata || r->nmetadata == 0)
+		return;
+	nj_json_object_open(j, "metadata");
+	for (uint32_t i = 0; i < r->nmetadata; i++) {
+		const char *key = r->metadata[i].key;
+		bool seen = false;
+
+		if (!key)
+			continue;
+		for (uint32_t k = 0; k < i && !seen; k++)
+			seen = r->metadata[k].key && strcmp(r->metadata[k].key, key) == 0;
+		if (seen)
+			continue;
+		nj_json_array_open(j, key);
+		for (uint32_t k = i; k < r->nmetadata; k++)
+			if (r->metadata[k].key && strcmp(r->metadata[k].key, key) == 0)
+				nj_json_str(j, NULL, r->metadata[k].value ? r->metadata[k].value : "");
+		nj_json_array_close(j);
+	}
+	nj_json_object_close(j);
+}
+
+static void put_endpoint(struct nj_json *j, const char *key, const struct nj_addr *a,
+			 uint16_t port, uint8_t proto)
+{
+	nj_json_object_open(j, key);
+	put_addr(j, "ip", a);
+	if (proto_has_ports(proto))
+		nj_json_uint(j, "port", port);
+	nj_json_object_close(j);
+}
+
+/* Rules with `target:` name the attacked side: alert.source is the other
+ * end, alert.target the named one. */
+static void put_source_target(struct nj_json *j, const struct nj_rule_info *r,
+			      const struct nj_packet *p)
+{
+	bool dest_is_target;
+
+	if (!r->target || !p || !p->ip_ver)
+		return;
+	if (!strcmp(r->target, "dest_ip"))
+		dest_is_target = true;
+	else if (!strcmp(r->target, "src_ip"))
+		dest_is_target = false;
+	else
+		return;
+	if (dest_is_target) {
+		put_endpoint(j, "source", &p->src, p->sport, p->proto);
+		put_endpoint(j, "target", &p->dst, p->dport, p->proto);
+	} else {
+		put_endpoint(j, "source", &p->dst, p->dport, p->proto);
+		put_endpoint(j, "target", &p->src, p->sport, p->proto);
+	}
+}
+
+static void put_alert_object(const struct nj_eve_opts *o, struct nj_json *j,
+			     const struct nj_alert *a)
+{
+	const struct nj_rule_info *r = a->rule;
+
+	nj_json_object_open(j, "alert");
+	nj_json_str(j, "action", a->blocked ? "blocked" : "allowed");
+	nj_json_uint(j, "gid", r->gid);
+	nj_json_uint(j, "signature_id", r->sid);
+	nj_json_uint(j, "rev", r->rev);
+	nj_json_str(j, "signature", r->msg ? r->msg : "");
+	nj_json_str(j, "category", r->class_desc ? r->class_desc : "");
+	nj_json_int(j, "severity", r->priority);
+	put_source_target(j, r, a->p);
+	if (o->metadata)
+		put_metadata(j, r);
+	if (o->rule && r->text)
+		nj_json_str(j, "rule", r->text);
+	nj_json_object_close(j);
+}
+
+/* The flow summary of an alert, oriented as the flow (client first). */
+static void put_flow_summary(struct nj_json *j, const struct nj_flow *f)
+{
+	nj_json_object_open(j, "flow");
+	nj_json_uint(j, "pkts_toserver", f->pkts_ts);
+	nj_json_uint(j, "pkts_toclient", f->pkts_tc);
+	nj_json_uint(j, "bytes_toserver", f->bytes_ts);
+	nj_json_uint(j, "bytes_toclient", f->bytes_tc);
+	put_time(j, "start", &f->start);
+	put_addr(j, "src_ip", &f->client);
+	put_addr(j, "dest_ip", &f->server);
+	if (proto_has_ports(f->proto)) {
+		nj_json_uint(j, "src_port", f->cport);
+		nj_json_uint(j, "dest_port", f->sport);
+	}
+	nj_json_object_close(j);
+}
+
+static void put_app_proto(struct nj_json *j, const struct nj_flow *f)
+{
+	const char *name = f ? nj_app_proto_name(f->app_proto) : NULL;
+
+	if (name && name[0])
+		nj_json_str(j, "app_proto", name);
+}
+
+/* Printable bytes as they are, anything else as '.', like Suricata. */
+static void put_printable(struct nj_json *j, const uint8_t *s, uint32_t n)
+{
+	uint8_t tmp[256];
+	uint32_t used = 0;
+
+	nj_json_strn(j, "payload_printable", NULL, 0);
+	/* reopen the string: drop the closing quote and append in chunks */
+	if (j->oom)
+		return;
+	j->len--;
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t c = s[i];
+		tmp[used++] = ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r') ? c : '.';
+		if (used == sizeof(tmp) || i + 1 == n) {
+			nj_json_escape(j, tmp, used);
+			used = 0;
+		}
+	}
+	nj_json_raw(j, "\"", 1);
+}
+
+int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_alert *a)
+{
+	const struct nj_packet *p = a->p;
+	const struct nj_flow *f = a->flow ? a->flow : (p ? p->flow : NULL);
+
+	nj_json_reset(j);
+	if (!a->rule)
+		return -EINVAL;
+	if (p) {
+		packet_header(o, j, p, f, &a->ts, "alert");
+		if (o->pkt_src && a->pkt_src)
+			nj_json_str(j, "pkt_src", a->pkt_src);
+	} else {
+		nj_json_object_open(j, NULL);
+		put_time(j, "timestamp", &a->ts);
+		if (f)
+			nj_json_uint(j, "flow_id", f->flow_id);
+		nj_json_str(j, "event_type", "alert");
+	}
+	put_alert_object(o, j, a);
+	put_app_proto(j, f);
+	if (p && p->dir == NJ_DIR_TO_SERVER)
+		nj_json_str(j, "direction", "to_server");
+	else if (p && p->dir == NJ_DIR_TO_CLIENT)
+		nj_json_str(j, "direction", "to_client");
+	if (a->tx && a->tx->log_json)
+		a->tx->log_json(a->tx, j);
+	if (f)
+		put_flow_summary(j, f);
+	if (o->payload || o->payload_printable) {
+		const uint8_t *pl = a->payload ? a->payload : (p ? p->payload : NULL);
+		uint32_t plen = a->payload ? a->payload_len : (p ? p->payload_len : 0);
+		if (o->payload)
+			nj_json_base64(j, "payload", pl, pl ? plen : 0);
+		if (o->payload_printable)
+			put_printable(j, pl, pl ? plen : 0);
+		nj_json_uint(j, "stream", a->stream ? 1 : 0);
+	}
+	if (o->packet && p && p->data) {
+		nj_json_base64(j, "packet", p->data, p->caplen);
+		nj_json_object_open(j, "packet_info");
+		nj_json_int(j, "linktype", p->linktype);
+		nj_json_object_close(j);
+	}
+	nj_json_object_close(j);
+	return j->oom || j->depth != 0 ? -ENOMEM : 0;
+}
+
+static const char *flow_state_name(uint8_t s)
+{
+	switch (s) {
+	case NJ_FLOW_ESTABLISHED:
+		return "established";
+	case NJ_FLOW_CLOSED:
+		return "closed";
+	default:
+		return "new";
+	}
+}
+
+static const char *flow_reason_name(uint8_t r)
+{
+	switch (r) {
+	case NJ_FLOW_END_FORCED:
+		return "forced";
+	case NJ_FLOW_END_SHUTDOWN:
+		return "shutdown";
+	default:
+		return "timeout";
+	}
+}
+
+int nj_eve_format_flow(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_flow *f)
+{
+	uint16_t sp = f->cport, dp = f->sport;
+	int64_t age = (int64_t)f->last.tv_sec - (int64_t)f->start.tv_sec;
+
+	nj_json_reset(j);
+	nj_json_object_open(j, NULL);
+	put_time(j, "timestamp", &f->last);
+	nj_json_uint(j, "flow_id", f->flow_id);
+	nj_json_str(j, "event_type", "flow");
+	put_vlan(j, f->vlan, 2);
+	if (f->client.family == 4 || f->client.family == 6) {
+		put_tuple(j, &f->client, sp, &f->server, dp, f->proto);
+		put_community_id(o, j, &f->client, sp, &f->server, dp, f->proto);
+	}
+	put_app_proto(j, f);
+	nj_json_object_open(j, "flow");
+	nj_json_uint(j, "pkts_toserver", f->pkts_ts);
+	nj_json_uint(j, "pkts_toclient", f->pkts_tc);
+	nj_json_uint(j, "bytes_toserver", f->bytes_ts);
+	nj_json_uint(j, "bytes_toclient", f->bytes_tc);
+	put_time(j, "start", &f->start);
+	put_time(j, "end", &f->last);
+	nj_json_int(j, "age", age > 0 ? age : 0);
+	nj_json_str(j, "state", flow_state_name(f->state));
+	nj_json_str(j, "reason", flow_reason_name(f->end_reason));
+	nj_json_bool(j, "alerted", f->alerted);
+	nj_json_object_close(j);
+	nj_json_object_close(j);
+	return j->oom || j->depth != 0 ? -ENOMEM : 0;
+}
+
+int nj_eve_format_anomaly(const struct nj_eve_opts *o, struct nj_json *j,
+			  const struct nj_packet *p, int ev)
+{
+	const size_t nnames = sizeof(decode_event_names) / sizeof(decode_event_names[0]);
+	char unknown[32];
+	const char *name;
+
+	nj_json_reset(j);
+	if (ev > 0 && (size_t)ev < nnames) {
+		name = decode_event_names[ev];
+	} else {
+		snprintf(unknown, sizeof(unknown), "unknown.%d", ev);
+		name = unknown;
+	}
+	packet_header(o, j, p, p->flow, &p->ts, "anomaly");
+	nj_json_object_open(j, "anomaly");
+	nj_json_str(j, "type", "decode");
+	nj_json_str(j, "event", name);
+	nj_json_object_close(j);
+	nj_json_object_close(j);
+	return j->oom || j->depth != 0 ? -ENOMEM : 0;
+}
+
+/* Orders dotted names component by component ('.' below every other
+ * character) so that all of "a.b.*" sits right after "a.b". */
+static int name_cmp(const void *x, const void *y)
+{
+	const unsigned char *a = (const unsigned char *)nj_counter_name(*(const int *)x);
+	const unsigned char *b = (const unsigned char *)nj_counter_name(*(const int *)y);
+
+	for (;; a++, b++) {
+		unsigned ca = *a == '.' ? 1 : *a, cb = *b == '.' ? 1 : *b;
+		if (ca != cb)
+			return ca < cb ? -1 : 1;
+		if (!ca)
+			return 0;
+	}
+}
+
+/* Length of the first n components' prefix of name ("a.b.c", 2 -> 3). */
+static size_t comp_prefix(const char *name, int n)
+{
+	size_t i = 0;
+
+	for (int c = 0; c < n; c++) {
+		while (name[i] && name[i] != '.')
+			i++;
+		if (c + 1 < n && name[i])
+			i++;
+	}
+	return i;
+}
+
+static int count_components(const char *s)
+{
+	int n = 1;
+
+	for (; *s; s++)
+		n += *s == '.';
+	return n;
+}
+
+int nj_eve_format_stats(struct nj_json *j, const struct timeval *now, uint64_t uptime)
+{
+	size_t n = nj_counter_count();
+	int *ids = calloc(n ? n : 1, sizeof(*ids));
+	const char *open = "";          /* the name whose objects are open */
+	int open_depth = 0;             /* how many components of it are open */
+
+	nj_json_reset(j);
+	if (!ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		ids[i] = (int)i;
+	qsort(ids, n, sizeof(*ids), name_cmp);
+	nj_json_object_open(j, NULL);
+	put_time(j, "timestamp", now);
+	nj_json_str(j, "event_type", "stats");
+	nj_json_object_open(j, "stats");
+	nj_json_uint(j, "uptime", uptime);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = nj_counter_name(ids[i]);
+		const char *next = i + 1 < n ? nj_counter_name(ids[i + 1]) : NULL;
+		size_t len = strlen(name);
+		int comps = count_components(name), common = 0;
+
+		if (!len || name[0] == '.' || name[len - 1] == '.' || strstr(name, ".."))
+			continue;
+		/* a name that is also a prefix of others becomes their object */
+		if (next && !strncmp(next, name, len) && next[len] == '.')
+			continue;
+		while (common < open_depth && common < comps - 1) {
+			size_t pl = comp_prefix(name, common + 1);
+			if (comp_prefix(open, common + 1) != pl || strncmp(open, name, pl) != 0)
+				break;
+			common++;
+		}
+		for (; open_depth > common; open_depth--)
+			nj_json_object_close(j);
+		for (; open_depth < comps - 1; open_depth++) {
+			size_t s = open_depth ? comp_prefix(name, open_depth) + 1 : 0;
+			size_t e = comp_prefix(name, open_depth + 1);
+			char part[128];
+			snprintf(part, sizeof(part), "%.*s", (int)(e - s), name + s);
+			nj_json_object_open(j, part);
+		}
+		open = name;
+		nj_json_uint(j, name + (comps > 1 ? comp_prefix(name, comps - 1) + 1 : 0),
+			     nj_counter_get(ids[i]));
+	}
+	for (; open_depth > 0; open_depth--)
+		nj_json_object_close(j);
+	nj_json_object_close(j);
+	nj_json_object_close(j);
+	free(ids);
+	return j->oom || j->depth != 0 ? -ENOMEM : 0;
+}
+
+/* Config: `types` is a mapping (types.alert.payload) or Suricata's list
+ * (types.0.alert.payload, or a bare item types.1: flow). */
+struct type_find {
+	const struct nj_config *cfg;
+	const char *type;
+	bool found;
+	const char *value;              /* scalar value, NULL for a mapping */
+	char prefix[160];               /* where the type's options live */
+	int children;
+};
+
+static void find_in_item(const char *name, const char *value, void *arg)
+{
+	struct type_find *t = arg;
+
+	if (!t->found && !strcmp(name, t->type)) {
+		size_t l = strlen(t->prefix);
+		t->found = true;
+		t->value = value;
+		snprintf(t->prefix + l, sizeof(t->prefix) - l, ".%s", name);
+	}
+}
+
+static void find_in_types(const char *name, const char *value, void *arg)
+{
+	struct type_find *t = arg;
+
+	t->children++;
+	if (t->found)
+		return;
+	if (!strcmp(name, t->type)) {
+		t->found = true;
+		t->value = value;
+		snprintf(t->prefix, sizeof(t->prefix), "outputs.eve.types.%s", name);
+	} else if (name[0] >= '0' && name[0] <= '9') {
+		if (value) {
+			if (!strcmp(value, t->type)) {
+				t->found = true;
+				t->value = "yes";
+				t->prefix[0] = '\0';
+			}
+			return;
+		}
+		snprintf(t->prefix, sizeof(t->prefix), "outputs.eve.types.%s", name);
+		nj_config_each_child(t->cfg, t->prefix, find_in_item, t);
+		if (!t->found)
+			t->prefix[0] = '\0';
+	}
+}
+
+static void find_type(const struct nj_config *cfg, const char *type, struct type_find *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->cfg = cfg;
+	t->type = type;
+	nj_config_each_child(cfg, "outputs.eve.types", find_in_types, t);
+}
+
+static bool truth(const char *v, bool dflt)
+{
+	if (!v)
+		return dflt;
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "1"))
+		return true;
+	if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off") || !strcmp(v, "0"))
+		return false;
+	return dflt;
+}
+
+static const char *type_opt(const struct nj_config *cfg, const struct type_find *t,
+			    const char *opt)
+{
+	char key[256];
+
+	if (!t->found || !t->prefix[0] || t->value)
+		return NULL;
+	snprintf(key, sizeof(key), "%s.%s", t->prefix, opt);
+	return nj_config_get(cfg, key);
+}
+
+/* A listed type is on unless `types.x: no` or `types.x.enabled: no`;
+ * without any `types` every type is on. */
+static bool type_on(const struct nj_config *cfg, const char *type, struct type_find *t)
+{
+	find_type(cfg, type, t);
+	if (t->children == 0)
+		return true;
+	if (!t->found)
+		return false;
+	if (t->value)
+		return truth(t->value, true);
+	return truth(type_opt(cfg, t, "enabled"), true);
+}
+
+void nj_eve_opts_load(struct nj_eve_opts *o, const struct nj_config *cfg)
+{
+	struct type_find t;
+	const char *v;
+
+	memset(o, 0, sizeof(*o));
+	o->alert = type_on(cfg, "alert", &t);
+	o->payload = truth(type_opt(cfg, &t, "payload"), false);
+	o->payload_printable = truth(type_opt(cfg, &t, "payload-printable"), false);
+	o->packet = truth(type_opt(cfg, &t, "packet"), false);
+	o->metadata = truth(type_opt(cfg, &t, "metadata"), true);
+	o->rule = truth(type_opt(cfg, &t, "rule"), false);
+	o->pkt_src = truth(type_opt(cfg, &t, "pkt-src"), true);
+	o->flow = type_on(cfg, "flow", &t);
+	o->anomaly = type_on(cfg, "anomaly", &t);
+	o->stats = type_on(cfg, "stats", &t);
+	o->stats_interval = 8;
+	v = type_opt(cfg, &t, "interval");
+	if (v && atoi(v) > 0)
+		o->stats_interval = (unsigned)atoi(v);
+	o->community_id = nj_config_get_bool(cfg, "outputs.eve.community-id", false);
+	o->community_id_seed =
+		(uint16_t)nj_config_get_int(cfg, "outputs.eve.community-id-seed", 0);
+}
+
+struct nj_eve *nj_eve_new(const struct nj_config *cfg, const char *log_dir, char *err,
+			  size_t errlen)
+{
+	struct nj_eve *e = calloc(1, sizeof(*e));
+
+	if (!e) {
+		snprintf(err, errlen, "eve: out of memory");
+		return NULL;
+	}
+	nj_eve_opts_load(&e->opts, cfg);
+	if (nj_sinks_open(&e->sinks, cfg, "outputs.eve", log_dir, "eve.json", err, errlen) < 0) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void nj_eve_free(struct nj_eve *e)
+{
+	if (!e)
+		return;
+	nj_sinks_close(&e->sinks);
+	free(e);
+}
+
+/* One writer per thread, freed when the thread exits. */
+static pthread_key_t json_key;
+static pthread_once_t json_once = PTHREAD_ONCE_INIT;
+
+static void json_destroy(void *p)
+{
+	nj_json_free(p);
+	free(p);
+}
+
+static void json_key_init(void)
+{
+	pthread_key_create(&json_key, json_destroy);
+}
+
+static struct nj_json *thread_json(void)
+{
+	struct nj_json *j;
+
+	pthread_once(&json_once, json_key_init);
+	j = pthread_getspecific(json_key);
+	if (!j && (j = malloc(sizeof(*j)))) {
+		nj_json_init(j);
+		if (pthread_setspecific(json_key, j) != 0) {
+			free(j);
+			j = NULL;
+		}
+	}
+	return j;
+}
+
+static int errors_id = -1;
+
+static void emit(struct nj_eve *e, struct nj_json *j, int rc)
+{
+	if (rc == 0) {
+		nj_json_raw(j, "\n", 1);
+		if (!j->oom) {
+			nj_sinks_write(&e->sinks, j->buf, j->len);
+			return;
+		}
+	}
+	if (errors_id < 0)
+		errors_id = nj_counter_register("output.errors");
+	nj_counter_add(errors_id, 1);
+}
+
+void nj_eve_write_alert(struct nj_eve *e, const struct nj_alert *a)
+{
+	struct nj_json *j = thread_json();
+
+	if (e && j && e->opts.alert)
+		emit(e, j, nj_eve_format_alert(&e->opts, j, a));
+}
+
+void nj_eve_write_flow(struct nj_eve *e, const struct nj_flow *f)
+{
+	struct nj_json *j = thread_json();
+
+	if (e && j && e->opts.flow)
+		emit(e, j, nj_eve_format_flow(&e->opts, j, f));
+}
+
+void nj_eve_write_stats(struct nj_eve *e, const struct timeval *now, uint64_t uptime)
+{
+	struct nj_json *j = thread_json();
+
+	if (e && j && e->opts.stats)
+		emit(e, j, nj_eve_format_stats(j, now, uptime));
+}
+
+void nj_eve_write_anomaly(struct nj_eve *e, const struct nj_packet *p)
+{
+	struct nj_json *j = thread_json();
+
+	if (!e || !j || !e->opts.anomaly)
+		return;
+	for (unsigned i = 0; i < p->nevents && i < NJ_MAX_PKT_EVENTS; i++)
+		emit(e, j, nj_eve_format_anomaly(&e->opts, j, p, p->events[i]));
+}

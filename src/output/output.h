@@ -1,0 +1,42 @@
+/* The outputs as main.c sees them: EVE JSON, fast.log and unified2 set up
+ * from the config, fed by the alert sinks and flow-end hook they register.
+ */
+#ifndef NJ_OUTPUT_OUTPUT_H
+#define NJ_OUTPUT_OUTPUT_H
+
+#include <sys/time.h>
+
+struct nj_config;
+struct nj_worker;
+struct nj_packet;
+
+/* Opens the enabled outputs (outputs.eve.enabled, default yes;
+ * outputs.fast.enabled and outputs.unified2.enabled, default no) under
+ * log_dir, and registers the alert sink and the flow-end hook (once per
+ * process). linktype is the capture's, for unified2 packet records of
+ * alerts without one of their own. Start-up only; returns 0 or -errno after
+ * logging the reason. cfg is only read during the call. */
+int nj_output_init(const struct nj_config *cfg, const char *log_dir, int linktype);
+
+/* Reopens every regular file (log rotation; call from the main loop after
+ * SIGHUP, not from the signal handler) and reconnects sockets. */
+void nj_output_reopen(void);
+
+/* Writes an EVE stats record when the configured interval has passed since
+ * the last one. now is packet time offline, wall time live; NULL means the
+ * wall clock. The first call starts the uptime clock. */
+void nj_output_stats(const struct timeval *now);
+
+/* Writes anomaly records for the decoder events of p (pipeline, for every
+ * packet with p->nevents > 0). */
+void nj_output_anomaly(struct nj_worker *w, const struct nj_packet *p);
+
+/* Nothing is buffered in user space (every record is written when made);
+ * kept for main.c's shutdown order. */
+void nj_output_flush(void);
+
+/* Writes a last stats record, closes everything. The registered sink and
+ * hook stay registered but do nothing until the next nj_output_init(). */
+void nj_output_fini(void);
+
+#endif
