@@ -269,8 +269,10 @@ static char *read_rule(FILE *f, int *lineno, size_t *cap, char **buf)
 	char *line = NULL;
 	size_t lcap = 0;
 	ssize_t n;
+	bool got = false;
 
 	while ((n = getline(&line, &lcap, f)) > 0) {
+		got = true;
 		(*lineno)++;
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
@@ -298,7 +300,13 @@ static char *read_rule(FILE *f, int *lineno, size_t *cap, char **buf)
 			break;
 	}
 	free(line);
-	return len || n > 0 ? *buf : NULL;
+	if (!got)
+		return NULL;
+	if (!*buf && !(*buf = calloc(1, 1)))
+		return NULL;
+	if (!len)
+		(*buf)[0] = '\0';
+	return *buf;
 }
 
 static int load_file(struct nj_ruleset *rs, const char *path, int depth)

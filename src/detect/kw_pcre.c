@@ -126,26 +126,28 @@ fail:
 static int match_pcre(struct nj_match *m, const void *data)
 {
 	const struct pcre_data *d = data;
-	uint32_t start = d->relative ? m->cursor : 0;
+	/* A relative regex sees the buffer from the cursor on, so `^` anchors
+	 * at the previous match's end, as in Snort and Suricata. */
+	uint32_t base = d->relative ? m->cursor : 0;
+	uint32_t start = 0;
 	int rc;
 
 	if (!tls_md && !(tls_md = pcre2_match_data_create(32, NULL)))
 		return 0;
-	if (!d->negated && m->from > start)
-		start = m->from;
-	if (start > m->len)
+	if (base > m->len)
 		return d->negated;
-	rc = pcre2_match(d->re, m->buf, m->len, start, 0, tls_md, NULL);
+	if (!d->negated && m->from > base)
+		start = m->from - base;
+	if (start > m->len - base)
+		return d->negated;
+	rc = pcre2_match(d->re, m->buf + base, m->len - base, start, 0, tls_md, NULL);
 	if (d->negated)
 		return rc < 0;
 	if (rc < 0)
 		return 0;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(tls_md);
-	m->mstart = (uint32_t)ov[0];
-	m->cursor = (uint32_t)ov[1];
-	/* An empty match at `from` would retry forever when backtracking. */
-	if (ov[1] == ov[0] && m->from > ov[0])
-		return 0;
+	m->mstart = base + (uint32_t)ov[0];
+	m->cursor = base + (uint32_t)ov[1];
 	return 1;
 }
 

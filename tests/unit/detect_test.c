@@ -134,7 +134,7 @@ static void test_header(void **state)
 	struct nj_packet p;
 
 	tcp_packet(&p, "10.0.0.1", 1234, "10.0.0.2", 80, "GET / HTTP/1.1");
-	assert_string_equal(run(rs, &p), "1,5,7,8");
+	assert_string_equal(run(rs, &p), "1,3,5,7,8");
 	tcp_packet(&p, "10.0.0.2", 80, "10.0.0.1", 1234, "HTTP/1.1 200 OK");
 	assert_string_equal(run(rs, &p), "3,4");
 	nj_ruleset_free(rs);

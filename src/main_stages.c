@@ -1,0 +1,57 @@
+/* Wiring of the pipeline stages for the daemon. */
+#include <stdbool.h>
+
+#include "core/bus.h"
+#include "core/config.h"
+#include "core/event.h"
+#include "core/log.h"
+#include "core/packet.h"
+#include "decode/decode.h"
+#include "detect/engine.h"
+#include "main_stages.h"
+#include "output/output.h"
+
+/* The last stage: anomaly records for packets with decoder events. */
+static int output_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
+{
+	if (ev->pkt->nevents)
+		nj_output_anomaly(w, ev->pkt);
+	return NJ_BUS_CONTINUE;
+}
+
+static const struct nj_stage output_stage = {
+	.name = "output",
+	.order = NJ_STAGE_OUTPUT,
+	.kinds = NJ_KIND(NJ_EV_PACKET),
+	.handle = output_handle,
+};
+
+int nj_stages_init(const struct nj_config *cfg, const char *log_dir, int linktype)
+{
+	nj_decode_init();
+	nj_decode_set_checksum_validation(nj_config_get_bool(cfg, "checksum-validation", true));
+	if (nj_decode_stage_register() < 0 || nj_detect_stage_register() < 0 ||
+	    nj_bus_register(&output_stage) < 0) {
+		nj_err("cannot register the pipeline stages");
+		return -1;
+	}
+	if (nj_output_init(cfg, log_dir, linktype) < 0)
+		return -1;
+	return 0;
+}
+
+void nj_stages_reopen(void)
+{
+	nj_output_reopen();
+}
+
+void nj_stages_stats(const struct timeval *now)
+{
+	nj_output_stats(now);
+}
+
+void nj_stages_fini(void)
+{
+	nj_output_flush();
+	nj_output_fini();
+}
