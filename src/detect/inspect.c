@@ -45,9 +45,9 @@ struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs)
 	}
 	if (c_alerts < 0) {
 		c_alerts = nj_counter_register("detect.alert");
-		c_inspected = nj_counter_register("detect.packets");
-		c_candidates = nj_counter_register("detect.candidates");
-		c_budget = nj_counter_register("detect.inspect_limit");
+		c_inspected = nj_counter_register("prefilter.packets");
+		c_candidates = nj_counter_register("prefilter.candidates");
+		c_budget = nj_counter_register("prefilter.inspect_limit");
 	}
 	return dt;
 }
