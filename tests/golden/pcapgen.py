@@ -539,15 +539,14 @@ class PcapWriter:
         self.f = open(path, "wb")
         self.f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, linktype))
         self.snaplen = snaplen
-        self.ts = start - step
-        self.step = step
+        self.step_us = int(round(step * 1_000_000))
+        self.us = int(round(start * 1_000_000)) - self.step_us
         self.count = 0
 
     def write(self, frame, ts=None, orig_len=None):
         """Append one frame; returns its 1-based number (Suricata's pcap_cnt)."""
-        self.ts = self.ts + self.step if ts is None else ts
-        us_total = int(round(self.ts * 1_000_000))
-        sec, usec = divmod(us_total, 1_000_000)
+        self.us = self.us + self.step_us if ts is None else int(round(ts * 1_000_000))
+        sec, usec = divmod(self.us, 1_000_000)
         cap = frame[:self.snaplen]
         self.f.write(struct.pack("<IIII", sec, usec, len(cap),
                                  len(frame) if orig_len is None else orig_len) + cap)

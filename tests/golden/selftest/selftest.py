@@ -377,8 +377,49 @@ def run_module_selftest(path, what):
     return 0 if r.returncode == 0 else 1
 
 
+def check_golden_cases():
+    """nightjar's own cases: pcaps reproducible from gen.py, sids defined."""
+    import re
+    import yaml
+    failures = 0
+    cases = os.path.join(GOLDEN, "cases")
+    tmp = tempfile.mkdtemp(prefix="nj-golden-gen-")
+    try:
+        for name in sorted(os.listdir(cases)):
+            d = os.path.join(cases, name)
+            if not os.path.isfile(os.path.join(d, "test.yaml")):
+                continue
+            problems = []
+            gen = os.path.join(d, "gen.py")
+            if os.path.exists(gen):
+                out = os.path.join(tmp, name + ".pcap")
+                r = subprocess.run(["/usr/bin/python3", gen, out], stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+                if r.returncode != 0:
+                    problems.append("gen.py failed: " + r.stdout.strip()[-300:])
+                else:
+                    with open(out, "rb") as f1, open(os.path.join(d, "input.pcap"), "rb") as f2:
+                        if f1.read() != f2.read():
+                            problems.append("input.pcap differs from gen.py output")
+            with open(os.path.join(d, "test.rules")) as f:
+                sids = {int(s) for s in re.findall(r"\bsid\s*:\s*(\d+)", f.read())}
+            with open(os.path.join(d, "test.yaml")) as f:
+                cfg = yaml.safe_load(f)
+            for check in cfg.get("checks", []):
+                sid = (check.get("filter") or {}).get("match", {}).get("alert.signature_id")
+                if sid is not None and sid not in sids:
+                    problems.append("checks sid %s, not in test.rules" % sid)
+            print("%s case %s%s" % ("FAIL" if problems else "ok  ", name,
+                                    (": " + "; ".join(problems)) if problems else ""))
+            failures += 1 if problems else 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return failures
+
+
 def main(args, runner):
     failures = run_cases(runner, max(args.jobs, 4))
+    failures += check_golden_cases()
     failures += run_module_selftest(os.path.join(TOP, "tests", "eve_validate.py"), "eve_validate")
     failures += run_module_selftest(os.path.join(GOLDEN, "pcapgen.py"), "pcapgen")
     print("self-test: %s" % ("%d failures" % failures if failures else "all passed"))
