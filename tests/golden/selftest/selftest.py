@@ -227,6 +227,8 @@ case("file-compare-fail", {"checks": [{"file-compare": {"filename": "fast.log",
      "FAIL", ["fast.log differs"],
      files={"fake-fast.log": "one alert\n", "expected-fast.log": "two alerts\n"})
 case("unknown-check-fail", {"checks": [{"colour": {"red": 1}}]}, "FAIL", ["unknown check type"])
+case("setup-pass", {"setup": [{"script": "echo ready > setup-ran"}],
+                    "checks": [{"shell": {"args": "cat setup-ran", "expect": "ready"}}]}, "PASS")
 case("pre-check-pass", {"pre-check": "grep -v anomaly eve.json > eve2.json && mv eve2.json eve.json",
                         "checks": [m(0, {"event_type": "anomaly"})]}, "PASS")
 # -- running nightjar
