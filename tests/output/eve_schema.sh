@@ -17,5 +17,5 @@ fi
 out=$(mktemp) || exit 1
 trap 'rm -f "$out"' EXIT
 NJ_EVE_DUMP=$out ./tests/unit/eve_test || exit 1
-/usr/bin/python3 "$srcdir/tests/eve_validate.py" "$schema" "$out" \
+/usr/bin/python3 "$srcdir/tests/output/schema_check.py" "$schema" "$out" \
 	--require alert,flow,anomaly,stats
