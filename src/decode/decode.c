@@ -37,7 +37,7 @@ static const char *const counter_names[NJ_DC__COUNT] = {
 	[NJ_DC_IPV4_IN_IPV4] = "decoder.ipv4_in_ipv4",
 	[NJ_DC_IPV6_IN_IPV4] = "decoder.ipv6_in_ipv4",
 	[NJ_DC_UNKNOWN_ETHERTYPE] = "decoder.unknown_ethertype",
-	[NJ_DC_INVALID_CHECKSUM] = "decoder.invalid_checksum",
+	[NJ_DC_INVALID_CHECKSUM] = "checksum.invalid",
 };
 
 void nj_decode_init(void)

@@ -56,7 +56,7 @@ int nj_decode_stage_register(void);
 
 /* Checksum validation in the decode stage, off by default. Set at start-up
  * before workers run. Bad checksums set NJ_PKT_IPV4_CSUM_BAD or
- * NJ_PKT_L4_CSUM_BAD and count decoder.invalid_checksum; the packet is not
+ * NJ_PKT_L4_CSUM_BAD and count checksum.invalid; the packet is not
  * dropped. */
 void nj_decode_set_checksum_validation(bool on);
 bool nj_decode_checksum_validation(void);

@@ -19,8 +19,17 @@ void nj_decode_events_init(void)
 {
 	char name[128];
 
+	/* Layer events count under decoder.event.<layer>.<name> as Suricata's
+	 * stats do; the few events that belong to no layer count under
+	 * decoder.<name> (decoder.too_many_layers), or only in decoder.invalid
+	 * when Suricata has no counter for them. */
 	for (int ev = 1; ev < NJ_DEV__COUNT; ev++) {
-		snprintf(name, sizeof(name), "decoder.event.%s", event_names[ev]);
+		if (strchr(event_names[ev], '.'))
+			snprintf(name, sizeof(name), "decoder.event.%s", event_names[ev]);
+		else if (ev == NJ_DEV_TOO_MANY_LAYERS)
+			snprintf(name, sizeof(name), "decoder.%s", event_names[ev]);
+		else
+			continue;
 		event_counters[ev] = nj_counter_register(name);
 	}
 }

@@ -279,10 +279,10 @@ void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct n
 	const uint32_t *cand;
 	uint32_t n;
 
-	/* Bad checksums are only flagged when validation is on (-k all): such
-	 * a packet never reached the host, so it does not alert. */
-	if (!p->ip_ver || !rs->pf ||
-	    (p->flags & (NJ_PKT_NO_INSPECT | NJ_PKT_IPV4_CSUM_BAD | NJ_PKT_L4_CSUM_BAD)))
+	/* A bad checksum (flagged only with -k all) keeps a segment out of
+	 * reassembly, but the packet itself is still inspected, as Suricata
+	 * does. */
+	if (!p->ip_ver || !rs->pf || (p->flags & NJ_PKT_NO_INSPECT))
 		return;
 	nj_counter_add(c_inspected, 1);
 	if (p->stream) {

@@ -5,7 +5,7 @@
 
 static const struct nj_keyword *const table[] = {
 	&kw_msg, &kw_sid, &kw_rev, &kw_gid, &kw_classtype, &kw_priority, &kw_reference,
-	&kw_metadata, &kw_target,
+	&kw_metadata, &kw_target, &kw_prefilter,
 	&kw_content, &kw_uricontent, &kw_nocase, &kw_depth, &kw_offset, &kw_distance, &kw_within,
 	&kw_rawbytes, &kw_fast_pattern, &kw_startswith, &kw_endswith,
 	&kw_pcre,

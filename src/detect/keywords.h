@@ -5,7 +5,7 @@
 #include "detect/rule.h"
 
 extern const struct nj_keyword kw_msg, kw_sid, kw_rev, kw_gid, kw_classtype, kw_priority,
-	kw_reference, kw_metadata, kw_target;
+	kw_reference, kw_metadata, kw_target, kw_prefilter;
 extern const struct nj_keyword kw_content, kw_uricontent, kw_nocase, kw_depth, kw_offset,
 	kw_distance, kw_within, kw_rawbytes, kw_fast_pattern, kw_startswith, kw_endswith;
 extern const struct nj_keyword kw_pcre;

@@ -154,6 +154,16 @@ static int parse_target(struct nj_rule_ctx *rc, const char *arg, void **data)
 	return 0;
 }
 
+/* `prefilter` asks Suricata to use a keyword as its prefilter engine; here
+ * every rule is prefiltered by its fast pattern or its addresses, so the
+ * hint changes nothing and is accepted as such. */
+static int parse_prefilter(struct nj_rule_ctx *rc, const char *arg, void **data)
+{
+	return 0;
+}
+
+const struct nj_keyword kw_prefilter = { .name = "prefilter", .flags = NJ_KW_META | NJ_KW_NOARG,
+					 .parse = parse_prefilter };
 const struct nj_keyword kw_msg = { .name = "msg", .flags = NJ_KW_META, .parse = parse_msg };
 const struct nj_keyword kw_sid = { .name = "sid", .flags = NJ_KW_META, .parse = parse_sid };
 const struct nj_keyword kw_rev = { .name = "rev", .flags = NJ_KW_META, .parse = parse_rev };

@@ -75,6 +75,10 @@ int nj_cmp_parse(const char *s, struct nj_cmp *c)
 			return -1;
 		return 0;
 	}
+	if (s[0] == '!' && s[1] == '=') {
+		c->op = NJ_CMP_NE;
+		return nj_kw_parse_int(s + 2, &c->a);
+	}
 	if (s[0] == '<' && s[1] == '=') {
 		c->op = NJ_CMP_LE;
 		return nj_kw_parse_int(s + 2, &c->a);
