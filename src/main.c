@@ -156,13 +156,18 @@ static const char *default_config(void)
 	return NULL;
 }
 
-/* Resolves a path from the config against base unless it is absolute. */
+/* Resolves a path from the config against base unless it is absolute.
+ * An over-long result is cut; opening it then fails with a clear name. */
 static void resolve(const char *base, const char *path, char *out, size_t len)
 {
+	int n;
+
 	if (path[0] == '/' || !base || !base[0])
-		snprintf(out, len, "%s", path);
+		n = snprintf(out, len, "%s", path);
 	else
-		snprintf(out, len, "%s/%s", base, path);
+		n = snprintf(out, len, "%s/%s", base, path);
+	if (n < 0 || (size_t)n >= len)
+		out[len - 1] = '\0';
 }
 
 static struct nj_config *load_config(const struct options *o, char *cfg_dir, size_t cfg_dir_len)
