@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +295,26 @@ static int send_stream(struct nj_sink *s, const uint8_t *p, size_t len)
 	return 0;
 }
 
+/* Standard output may be a pipe whose reader is gone: write() would raise
+ * SIGPIPE, and there is no MSG_NOSIGNAL for pipes. SIGPIPE is blocked in
+ * this thread for the write and a signal it raised is taken back. */
+static int write_stdout(struct nj_sink *s, const uint8_t *p, size_t len)
+{
+	sigset_t pipe_set, old;
+	int rc;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	rc = write_fd(s, p, len);
+	if (rc == -EPIPE && !sigismember(&old, SIGPIPE)) {
+		struct timespec zero = { 0, 0 };
+		sigtimedwait(&pipe_set, NULL, &zero);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 int nj_sink_write(struct nj_sink *s, const void *line, size_t len)
 {
 	int rc = 0;
@@ -303,8 +324,10 @@ int nj_sink_write(struct nj_sink *s, const void *line, size_t len)
 	pthread_mutex_lock(&s->lock);
 	switch (s->kind) {
 	case SINK_FILE:
-	case SINK_STDOUT:
 		rc = s->fd >= 0 ? write_fd(s, line, len) : -EBADF;
+		break;
+	case SINK_STDOUT:
+		rc = write_stdout(s, line, len);
 		break;
 	case SINK_SYSLOG: {
 		size_t n = len;
