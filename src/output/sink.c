@@ -404,6 +404,8 @@ static int open_one(struct nj_sinks *set, const struct nj_config *cfg, const cha
 	bool sock = !strcasecmp(type, "unix_dgram") || !strcasecmp(type, "unix_stream");
 	int rc;
 
+	snprintf(path, sizeof(path), "%s", type);
+
 	if (set->n == NJ_SINKS_MAX) {
 		snprintf(err, errlen, "%s: too many sinks", prefix);
 		return -E2BIG;
@@ -438,7 +440,7 @@ static int open_one(struct nj_sinks *set, const struct nj_config *cfg, const cha
 	}
 	if (!s) {
 		rc = -errno;
-		snprintf(err, errlen, "%s (%s): %s", prefix, type, strerror(errno));
+		snprintf(err, errlen, "%s (%s): %s: %s", prefix, type, path, strerror(errno));
 		return rc ? rc : -ENOMEM;
 	}
 	set->s[set->n++] = s;
