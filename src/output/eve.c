@@ -326,11 +326,18 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 		if (o->pkt_src && a->pkt_src)
 			nj_json_str(j, "pkt_src", a->pkt_src);
 	} else {
+		/* a system-call alert: a socket's flow gives the addresses,
+		 * initiator as source; otherwise there are none */
 		nj_json_object_open(j, NULL);
 		put_time(j, "timestamp", &a->ts);
 		if (f)
 			nj_json_uint(j, "flow_id", f->flow_id);
 		nj_json_str(j, "event_type", "alert");
+		if (f && (f->client.family == 4 || f->client.family == 6)) {
+			put_tuple(j, &f->client, f->cport, &f->server, f->sport, f->proto);
+			put_community_id(o, j, &f->client, f->cport, &f->server, f->sport,
+					 f->proto);
+		}
 	}
 	put_alert_object(o, j, a);
 	put_app_proto(j, f);

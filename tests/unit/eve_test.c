@@ -236,6 +236,27 @@ static void test_alert_app_layer_icmp_vlan(void **state)
 	assert_null(json_object_get(r, "flow_id"));
 	assert_null(json_object_get(r, "flow"));
 	json_decref(r);
+	/* a system-call alert on a socket: the flow's ends, no packet fields */
+	fx_init(&x, false);
+	x.a.p = NULL;
+	assert_int_equal(nj_eve_format_alert(&o, &j, &x.a), 0);
+	r = parse(&j);
+	assert_string_equal(str_at(r, "src_ip"), "10.0.0.1");
+	assert_int_equal(int_at(r, "dest_port"), 80);
+	assert_int_equal(int_at(r, "flow_id"), 1234567890123ll);
+	assert_null(json_object_get(r, "pcap_cnt"));
+	assert_null(json_object_get(r, "packet"));
+	assert_non_null(json_object_get(r, "payload"));
+	json_decref(r);
+	x.a.flow = NULL;
+	assert_int_equal(nj_eve_format_alert(&o, &j, &x.a), 0);
+	r = parse(&j);
+	assert_null(json_object_get(r, "proto"));
+	assert_null(json_object_get(r, "src_ip"));
+	json_decref(r);
+	fx_init(&x, false);
+	x.a.flow = NULL;
+	x.p.flow = NULL;
 	x.p.proto = 89;
 	assert_int_equal(nj_eve_format_alert(&o, &j, &x.a), 0);
 	r = parse(&j);
