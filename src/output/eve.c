@@ -339,6 +339,8 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 					 f->proto);
 		}
 	}
+	if (a->tx)
+		nj_json_uint(j, "tx_id", a->tx->id);
 	put_alert_object(o, j, a);
 	put_app_proto(j, f);
 	if (p && p->dir == NJ_DIR_TO_SERVER)

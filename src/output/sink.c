@@ -38,6 +38,8 @@ struct nj_sink {
 };
 
 static int errors_id = -1;
+static char syslog_ident[64];
+static pthread_mutex_t syslog_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void count_error(void)
 {
@@ -140,12 +142,19 @@ struct nj_sink *nj_sink_syslog_open(const char *ident, const char *facility, con
 		errno = EINVAL;
 		return NULL;
 	}
-	s = sink_new(SINK_SYSLOG, ident);
+	s = sink_new(SINK_SYSLOG, NULL);
 	if (!s)
 		return NULL;
 	s->priority = f | l;
-	/* openlog keeps the pointer: the sink's copy lives as long as it. */
-	openlog(s->path, LOG_PID | LOG_NDELAY, f);
+	/* openlog keeps the pointer and there is one syslog connection per
+	 * process: the first identity set stays, in storage that outlives
+	 * every sink. */
+	pthread_mutex_lock(&syslog_lock);
+	if (!syslog_ident[0]) {
+		snprintf(syslog_ident, sizeof(syslog_ident), "%s", ident && ident[0] ? ident : "nightjar");
+		openlog(syslog_ident, LOG_PID | LOG_NDELAY, f);
+	}
+	pthread_mutex_unlock(&syslog_lock);
 	return s;
 }
 

@@ -203,7 +203,7 @@ static void test_alert_app_layer_icmp_vlan(void **state)
 {
 	struct fixture x;
 	struct nj_eve_opts o = all_on();
-	struct nj_app_tx tx = { .proto = NJ_APP_HTTP, .log_json = log_http };
+	struct nj_app_tx tx = { .proto = NJ_APP_HTTP, .id = 4, .log_json = log_http };
 	struct nj_json j;
 
 	(void)state;
@@ -216,6 +216,7 @@ static void test_alert_app_layer_icmp_vlan(void **state)
 	assert_int_equal(nj_eve_format_alert(&o, &j, &x.a), 0);
 	json_t *r = parse(&j);
 	assert_string_equal(str_at(r, "http/hostname"), "example.com");
+	assert_int_equal(int_at(r, "tx_id"), 4);
 	assert_string_equal(str_at(r, "http/url"), "/index.html\x01\xc3\xbf");
 	assert_int_equal(json_integer_value(json_array_get(json_object_get(r, "vlan"), 1)), 200);
 	json_decref(r);
