@@ -6,7 +6,8 @@
  * byte sequence (attacker-controlled URIs, paths, command lines) into valid
  * JSON: quotes, backslashes and control bytes escaped, invalid UTF-8 written
  * as \u00XX per byte, so no input can end a string, add a field or a line.
- * An allocation failure sets `oom`; the caller drops the record.
+ * An allocation failure sets `oom`; the caller drops the record. Nesting
+ * deeper than NJ_JSON_MAX_DEPTH or closing more than was opened sets it too.
  *
  * Keys are NULL inside arrays.
  */

@@ -326,12 +326,21 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 		if (o->pkt_src && a->pkt_src)
 			nj_json_str(j, "pkt_src", a->pkt_src);
 	} else {
+		/* a system-call alert: a socket's flow gives the addresses,
+		 * initiator as source; otherwise there are none */
 		nj_json_object_open(j, NULL);
 		put_time(j, "timestamp", &a->ts);
 		if (f)
 			nj_json_uint(j, "flow_id", f->flow_id);
 		nj_json_str(j, "event_type", "alert");
+		if (f && (f->client.family == 4 || f->client.family == 6)) {
+			put_tuple(j, &f->client, f->cport, &f->server, f->sport, f->proto);
+			put_community_id(o, j, &f->client, f->cport, &f->server, f->sport,
+					 f->proto);
+		}
 	}
+	if (a->tx)
+		nj_json_uint(j, "tx_id", a->tx->id);
 	put_alert_object(o, j, a);
 	put_app_proto(j, f);
 	if (p && p->dir == NJ_DIR_TO_SERVER)
@@ -438,220 +447,6 @@ int nj_eve_format_anomaly(const struct nj_eve_opts *o, struct nj_json *j,
 	nj_json_object_close(j);
 	nj_json_object_close(j);
 	return j->oom || j->depth != 0 ? -ENOMEM : 0;
-}
-
-/* Orders dotted names component by component ('.' below every other
- * character) so that all of "a.b.*" sits right after "a.b". */
-static int name_cmp(const void *x, const void *y)
-{
-	const unsigned char *a = (const unsigned char *)nj_counter_name(*(const int *)x);
-	const unsigned char *b = (const unsigned char *)nj_counter_name(*(const int *)y);
-
-	for (;; a++, b++) {
-		unsigned ca = *a == '.' ? 1 : *a, cb = *b == '.' ? 1 : *b;
-		if (ca != cb)
-			return ca < cb ? -1 : 1;
-		if (!ca)
-			return 0;
-	}
-}
-
-/* Length of the first n components' prefix of name ("a.b.c", 2 -> 3). */
-static size_t comp_prefix(const char *name, int n)
-{
-	size_t i = 0;
-
-	for (int c = 0; c < n; c++) {
-		while (name[i] && name[i] != '.')
-			i++;
-		if (c + 1 < n && name[i])
-			i++;
-	}
-	return i;
-}
-
-static int count_components(const char *s)
-{
-	int n = 1;
-
-	for (; *s; s++)
-		n += *s == '.';
-	return n;
-}
-
-int nj_eve_format_stats(struct nj_json *j, const struct timeval *now, uint64_t uptime)
-{
-	size_t n = nj_counter_count();
-	int *ids = calloc(n ? n : 1, sizeof(*ids));
-	const char *open = "";          /* the name whose objects are open */
-	int open_depth = 0;             /* how many components of it are open */
-
-	nj_json_reset(j);
-	if (!ids)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		ids[i] = (int)i;
-	qsort(ids, n, sizeof(*ids), name_cmp);
-	nj_json_object_open(j, NULL);
-	put_time(j, "timestamp", now);
-	nj_json_str(j, "event_type", "stats");
-	nj_json_object_open(j, "stats");
-	nj_json_uint(j, "uptime", uptime);
-	for (size_t i = 0; i < n; i++) {
-		const char *name = nj_counter_name(ids[i]);
-		const char *next = i + 1 < n ? nj_counter_name(ids[i + 1]) : NULL;
-		size_t len = strlen(name);
-		int comps = count_components(name), common = 0;
-
-		if (!len || name[0] == '.' || name[len - 1] == '.' || strstr(name, ".."))
-			continue;
-		/* a name that is also a prefix of others becomes their object */
-		if (next && !strncmp(next, name, len) && next[len] == '.')
-			continue;
-		while (common < open_depth && common < comps - 1) {
-			size_t pl = comp_prefix(name, common + 1);
-			if (comp_prefix(open, common + 1) != pl || strncmp(open, name, pl) != 0)
-				break;
-			common++;
-		}
-		for (; open_depth > common; open_depth--)
-			nj_json_object_close(j);
-		for (; open_depth < comps - 1; open_depth++) {
-			size_t s = open_depth ? comp_prefix(name, open_depth) + 1 : 0;
-			size_t e = comp_prefix(name, open_depth + 1);
-			char part[128];
-			snprintf(part, sizeof(part), "%.*s", (int)(e - s), name + s);
-			nj_json_object_open(j, part);
-		}
-		open = name;
-		nj_json_uint(j, name + (comps > 1 ? comp_prefix(name, comps - 1) + 1 : 0),
-			     nj_counter_get(ids[i]));
-	}
-	for (; open_depth > 0; open_depth--)
-		nj_json_object_close(j);
-	nj_json_object_close(j);
-	nj_json_object_close(j);
-	free(ids);
-	return j->oom || j->depth != 0 ? -ENOMEM : 0;
-}
-
-/* Config: `types` is a mapping (types.alert.payload) or Suricata's list
- * (types.0.alert.payload, or a bare item types.1: flow). */
-struct type_find {
-	const struct nj_config *cfg;
-	const char *type;
-	bool found;
-	const char *value;              /* scalar value, NULL for a mapping */
-	char prefix[160];               /* where the type's options live */
-	int children;
-};
-
-static void find_in_item(const char *name, const char *value, void *arg)
-{
-	struct type_find *t = arg;
-
-	if (!t->found && !strcmp(name, t->type)) {
-		size_t l = strlen(t->prefix);
-		t->found = true;
-		t->value = value;
-		snprintf(t->prefix + l, sizeof(t->prefix) - l, ".%s", name);
-	}
-}
-
-static void find_in_types(const char *name, const char *value, void *arg)
-{
-	struct type_find *t = arg;
-
-	t->children++;
-	if (t->found)
-		return;
-	if (!strcmp(name, t->type)) {
-		t->found = true;
-		t->value = value;
-		snprintf(t->prefix, sizeof(t->prefix), "outputs.eve.types.%s", name);
-	} else if (name[0] >= '0' && name[0] <= '9') {
-		if (value) {
-			if (!strcmp(value, t->type)) {
-				t->found = true;
-				t->value = "yes";
-				t->prefix[0] = '\0';
-			}
-			return;
-		}
-		snprintf(t->prefix, sizeof(t->prefix), "outputs.eve.types.%s", name);
-		nj_config_each_child(t->cfg, t->prefix, find_in_item, t);
-		if (!t->found)
-			t->prefix[0] = '\0';
-	}
-}
-
-static void find_type(const struct nj_config *cfg, const char *type, struct type_find *t)
-{
-	memset(t, 0, sizeof(*t));
-	t->cfg = cfg;
-	t->type = type;
-	nj_config_each_child(cfg, "outputs.eve.types", find_in_types, t);
-}
-
-static bool truth(const char *v, bool dflt)
-{
-	if (!v)
-		return dflt;
-	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "1"))
-		return true;
-	if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off") || !strcmp(v, "0"))
-		return false;
-	return dflt;
-}
-
-static const char *type_opt(const struct nj_config *cfg, const struct type_find *t,
-			    const char *opt)
-{
-	char key[256];
-
-	if (!t->found || !t->prefix[0] || t->value)
-		return NULL;
-	snprintf(key, sizeof(key), "%s.%s", t->prefix, opt);
-	return nj_config_get(cfg, key);
-}
-
-/* A listed type is on unless `types.x: no` or `types.x.enabled: no`;
- * without any `types` every type is on. */
-static bool type_on(const struct nj_config *cfg, const char *type, struct type_find *t)
-{
-	find_type(cfg, type, t);
-	if (t->children == 0)
-		return true;
-	if (!t->found)
-		return false;
-	if (t->value)
-		return truth(t->value, true);
-	return truth(type_opt(cfg, t, "enabled"), true);
-}
-
-void nj_eve_opts_load(struct nj_eve_opts *o, const struct nj_config *cfg)
-{
-	struct type_find t;
-	const char *v;
-
-	memset(o, 0, sizeof(*o));
-	o->alert = type_on(cfg, "alert", &t);
-	o->payload = truth(type_opt(cfg, &t, "payload"), false);
-	o->payload_printable = truth(type_opt(cfg, &t, "payload-printable"), false);
-	o->packet = truth(type_opt(cfg, &t, "packet"), false);
-	o->metadata = truth(type_opt(cfg, &t, "metadata"), true);
-	o->rule = truth(type_opt(cfg, &t, "rule"), false);
-	o->pkt_src = truth(type_opt(cfg, &t, "pkt-src"), true);
-	o->flow = type_on(cfg, "flow", &t);
-	o->anomaly = type_on(cfg, "anomaly", &t);
-	o->stats = type_on(cfg, "stats", &t);
-	o->stats_interval = 8;
-	v = type_opt(cfg, &t, "interval");
-	if (v && atoi(v) > 0)
-		o->stats_interval = (unsigned)atoi(v);
-	o->community_id = nj_config_get_bool(cfg, "outputs.eve.community-id", false);
-	o->community_id_seed =
-		(uint16_t)nj_config_get_int(cfg, "outputs.eve.community-id-seed", 0);
 }
 
 struct nj_eve *nj_eve_new(const struct nj_config *cfg, const char *log_dir, char *err,

@@ -54,7 +54,7 @@ int nj_output_init(const struct nj_config *cfg, const char *log_dir, int linktyp
 	    !(out.fast = nj_fastlog_new(cfg, log_dir, err, sizeof(err))))
 		goto fail;
 	if (nj_config_get_bool(cfg, "outputs.unified2.enabled", false) &&
-	    !(out.u2 = nj_unified2_new(cfg, log_dir, err, sizeof(err))))
+	    !(out.u2 = nj_unified2_new(cfg, log_dir, linktype, err, sizeof(err))))
 		goto fail;
 	if (!registered) {
 		rc = nj_alert_sink_register(on_alert, NULL);

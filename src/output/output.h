@@ -14,7 +14,7 @@ struct nj_packet;
  * outputs.fast.enabled and outputs.unified2.enabled, default no) under
  * log_dir, and registers the alert sink and the flow-end hook (once per
  * process). linktype is the capture's, for unified2 packet records of
- * alerts without one of their own. Start-up only; returns 0 or -errno after
+ * packets whose own linktype is 0. Start-up only; returns 0 or -errno after
  * logging the reason. cfg is only read during the call. */
 int nj_output_init(const struct nj_config *cfg, const char *log_dir, int linktype);
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,8 @@ struct nj_sink {
 };
 
 static int errors_id = -1;
+static char syslog_ident[64];
+static pthread_mutex_t syslog_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void count_error(void)
 {
@@ -139,12 +142,19 @@ struct nj_sink *nj_sink_syslog_open(const char *ident, const char *facility, con
 		errno = EINVAL;
 		return NULL;
 	}
-	s = sink_new(SINK_SYSLOG, ident);
+	s = sink_new(SINK_SYSLOG, NULL);
 	if (!s)
 		return NULL;
 	s->priority = f | l;
-	/* openlog keeps the pointer: the sink's copy lives as long as it. */
-	openlog(s->path, LOG_PID | LOG_NDELAY, f);
+	/* openlog keeps the pointer and there is one syslog connection per
+	 * process: the first identity set stays, in storage that outlives
+	 * every sink. */
+	pthread_mutex_lock(&syslog_lock);
+	if (!syslog_ident[0]) {
+		snprintf(syslog_ident, sizeof(syslog_ident), "%s", ident && ident[0] ? ident : "nightjar");
+		openlog(syslog_ident, LOG_PID | LOG_NDELAY, f);
+	}
+	pthread_mutex_unlock(&syslog_lock);
 	return s;
 }
 
@@ -294,6 +304,26 @@ static int send_stream(struct nj_sink *s, const uint8_t *p, size_t len)
 	return 0;
 }
 
+/* Standard output may be a pipe whose reader is gone: write() would raise
+ * SIGPIPE, and there is no MSG_NOSIGNAL for pipes. SIGPIPE is blocked in
+ * this thread for the write and a signal it raised is taken back. */
+static int write_stdout(struct nj_sink *s, const uint8_t *p, size_t len)
+{
+	sigset_t pipe_set, old;
+	int rc;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	rc = write_fd(s, p, len);
+	if (rc == -EPIPE && !sigismember(&old, SIGPIPE)) {
+		struct timespec zero = { 0, 0 };
+		sigtimedwait(&pipe_set, NULL, &zero);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 int nj_sink_write(struct nj_sink *s, const void *line, size_t len)
 {
 	int rc = 0;
@@ -303,8 +333,10 @@ int nj_sink_write(struct nj_sink *s, const void *line, size_t len)
 	pthread_mutex_lock(&s->lock);
 	switch (s->kind) {
 	case SINK_FILE:
-	case SINK_STDOUT:
 		rc = s->fd >= 0 ? write_fd(s, line, len) : -EBADF;
+		break;
+	case SINK_STDOUT:
+		rc = write_stdout(s, line, len);
 		break;
 	case SINK_SYSLOG: {
 		size_t n = len;
@@ -381,6 +413,8 @@ static int open_one(struct nj_sinks *set, const struct nj_config *cfg, const cha
 	bool sock = !strcasecmp(type, "unix_dgram") || !strcasecmp(type, "unix_stream");
 	int rc;
 
+	snprintf(path, sizeof(path), "%s", type);
+
 	if (set->n == NJ_SINKS_MAX) {
 		snprintf(err, errlen, "%s: too many sinks", prefix);
 		return -E2BIG;
@@ -415,7 +449,7 @@ static int open_one(struct nj_sinks *set, const struct nj_config *cfg, const cha
 	}
 	if (!s) {
 		rc = -errno;
-		snprintf(err, errlen, "%s (%s): %s", prefix, type, strerror(errno));
+		snprintf(err, errlen, "%s (%s): %s: %s", prefix, type, path, strerror(errno));
 		return rc ? rc : -ENOMEM;
 	}
 	set->s[set->n++] = s;

@@ -25,7 +25,8 @@ struct nj_sink;
  * whose listener is not there yet is not an error: it connects later. */
 struct nj_sink *nj_sink_file_open(const char *path);
 struct nj_sink *nj_sink_stdout_open(void);
-/* facility "local0".."local7", "user", "daemon"...; level "info"... */
+/* facility "local0".."local7", "user", "daemon"...; level "info"...
+ * The process has one syslog identity: the first one given is kept. */
 struct nj_sink *nj_sink_syslog_open(const char *ident, const char *facility, const char *level);
 struct nj_sink *nj_sink_unix_open(const char *path, bool stream);
 void nj_sink_free(struct nj_sink *s);

@@ -131,7 +131,7 @@ static void put_packet(struct wbuf *b, const struct nj_unified2 *u, uint32_t eve
 	put32(b, (uint32_t)a->ts.tv_sec);
 	put32(b, (uint32_t)p->ts.tv_sec);
 	put32(b, (uint32_t)p->ts.tv_usec);
-	put32(b, (uint32_t)p->linktype);
+	put32(b, (uint32_t)(p->linktype ? p->linktype : u->linktype));
 	put32(b, p->caplen);
 	put_bytes(b, p->data, p->caplen);
 }
@@ -275,8 +275,8 @@ static int open_next(struct nj_unified2 *u)
 	return -EEXIST;
 }
 
-struct nj_unified2 *nj_unified2_new(const struct nj_config *cfg, const char *log_dir, char *err,
-				    size_t errlen)
+struct nj_unified2 *nj_unified2_new(const struct nj_config *cfg, const char *log_dir,
+				    int linktype, char *err, size_t errlen)
 {
 	struct nj_unified2 *u = calloc(1, sizeof(*u));
 	int rc;
@@ -288,6 +288,7 @@ struct nj_unified2 *nj_unified2_new(const struct nj_config *cfg, const char *log
 	}
 	pthread_mutex_init(&u->lock, NULL);
 	u->fd = -1;
+	u->linktype = linktype;
 	u->limit = nj_config_get_size(cfg, "outputs.unified2.limit", DEFAULT_LIMIT);
 	if (u->limit < 4096)
 		u->limit = 4096;

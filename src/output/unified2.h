@@ -32,6 +32,7 @@ struct nj_unified2 {
 	uint64_t size, limit;
 	uint32_t sensor_id;
 	uint32_t event_id;
+	int linktype;                   /* the capture's, for packets without one */
 	bool packet;                    /* write the packet record */
 	bool community_id;
 	uint16_t community_id_seed;
@@ -41,10 +42,11 @@ struct nj_unified2 {
 };
 
 /* Reads outputs.unified2.{limit (default 32mb), sensor-id, packet (default
- * yes)} and opens a first file unified2.alert.<epoch> in log_dir. Returns
- * NULL with a message in err; free with nj_unified2_free(). */
-struct nj_unified2 *nj_unified2_new(const struct nj_config *cfg, const char *log_dir, char *err,
-				    size_t errlen);
+ * yes)} and opens a first file unified2.alert.<epoch> in log_dir. linktype
+ * is the capture's, written for packets whose own is 0. Returns NULL with a
+ * message in err; free with nj_unified2_free(). */
+struct nj_unified2 *nj_unified2_new(const struct nj_config *cfg, const char *log_dir,
+				    int linktype, char *err, size_t errlen);
 void nj_unified2_free(struct nj_unified2 *u);
 
 /* Builds the records of one alert (event, packet, extra data) for the given

@@ -203,7 +203,7 @@ static void test_alert_app_layer_icmp_vlan(void **state)
 {
 	struct fixture x;
 	struct nj_eve_opts o = all_on();
-	struct nj_app_tx tx = { .proto = NJ_APP_HTTP, .log_json = log_http };
+	struct nj_app_tx tx = { .proto = NJ_APP_HTTP, .id = 4, .log_json = log_http };
 	struct nj_json j;
 
 	(void)state;
@@ -216,6 +216,7 @@ static void test_alert_app_layer_icmp_vlan(void **state)
 	assert_int_equal(nj_eve_format_alert(&o, &j, &x.a), 0);
 	json_t *r = parse(&j);
 	assert_string_equal(str_at(r, "http/hostname"), "example.com");
+	assert_int_equal(int_at(r, "tx_id"), 4);
 	assert_string_equal(str_at(r, "http/url"), "/index.html\x01\xc3\xbf");
 	assert_int_equal(json_integer_value(json_array_get(json_object_get(r, "vlan"), 1)), 200);
 	json_decref(r);
@@ -236,6 +237,27 @@ static void test_alert_app_layer_icmp_vlan(void **state)
 	assert_null(json_object_get(r, "flow_id"));
 	assert_null(json_object_get(r, "flow"));
 	json_decref(r);
+	/* a system-call alert on a socket: the flow's ends, no packet fields */
+	fx_init(&x, false);
+	x.a.p = NULL;
+	assert_int_equal(nj_eve_format_alert(&o, &j, &x.a), 0);
+	r = parse(&j);
+	assert_string_equal(str_at(r, "src_ip"), "10.0.0.1");
+	assert_int_equal(int_at(r, "dest_port"), 80);
+	assert_int_equal(int_at(r, "flow_id"), 1234567890123ll);
+	assert_null(json_object_get(r, "pcap_cnt"));
+	assert_null(json_object_get(r, "packet"));
+	assert_non_null(json_object_get(r, "payload"));
+	json_decref(r);
+	x.a.flow = NULL;
+	assert_int_equal(nj_eve_format_alert(&o, &j, &x.a), 0);
+	r = parse(&j);
+	assert_null(json_object_get(r, "proto"));
+	assert_null(json_object_get(r, "src_ip"));
+	json_decref(r);
+	fx_init(&x, false);
+	x.a.flow = NULL;
+	x.p.flow = NULL;
 	x.p.proto = 89;
 	assert_int_equal(nj_eve_format_alert(&o, &j, &x.a), 0);
 	r = parse(&j);

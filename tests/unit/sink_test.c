@@ -347,6 +347,32 @@ static void test_unix_reconnect(void **state)
 	nj_sink_free(k);
 }
 
+/* stdout into a pipe nobody reads: EPIPE, not a dead process. */
+static void test_stdout_broken_pipe(void **state)
+{
+	int status;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fds[2];
+		if (pipe(fds) < 0)
+			_exit(2);
+		signal(SIGPIPE, SIG_DFL);
+		close(fds[0]);
+		dup2(fds[1], STDOUT_FILENO);
+		struct nj_sink *k = nj_sink_stdout_open();
+		int rc = nj_sink_write(k, "x\n", 2);
+		nj_sink_free(k);
+		_exit(rc == -EPIPE ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_config(void **state)
 {
 	char yaml[512], err[256], path[160], sock[160], buf[64];
@@ -393,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_unix_dgram),
 		cmocka_unit_test(test_unix_stream_threads),
 		cmocka_unit_test(test_unix_reconnect),
+		cmocka_unit_test(test_stdout_broken_pipe),
 		cmocka_unit_test(test_config),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

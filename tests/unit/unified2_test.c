@@ -212,7 +212,7 @@ static void test_rolling(void **state)
 	assert_non_null(mkdtemp(dir));
 	nj_config_set(cfg, "outputs.unified2.limit", "4kb");
 	fx_init(&x, false);
-	struct nj_unified2 *u = nj_unified2_new(cfg, dir, err, sizeof(err));
+	struct nj_unified2 *u = nj_unified2_new(cfg, dir, NJ_LINKTYPE_ETHERNET, err, sizeof(err));
 	assert_non_null(u);
 	/* 68 + 137 + 48 = 253 bytes an alert: 16 fit in 4096 */
 	for (int i = 0; i < 40; i++)
@@ -234,7 +234,7 @@ static int write_for_reader(const char *dir)
 	FILE *exp;
 
 	nj_config_set(cfg, "outputs.unified2.limit", "4kb");
-	struct nj_unified2 *u = nj_unified2_new(cfg, dir, err, sizeof(err));
+	struct nj_unified2 *u = nj_unified2_new(cfg, dir, NJ_LINKTYPE_ETHERNET, err, sizeof(err));
 	snprintf(path, sizeof(path), "%s/expected.txt", dir);
 	exp = fopen(path, "w");
 	if (!u || !exp)
