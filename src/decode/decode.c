@@ -214,8 +214,6 @@ int nj_decode_ethertype(struct nj_packet *p, uint16_t type, const uint8_t *data,
 		return nj_decode_vlan(p, data, len, type);
 	case 0x8864:
 		return nj_decode_pppoe_session(p, data, len);
-	case 0x6558:
-		return nj_decode_ethernet(p, data, len);
 	default:
 		/* ARP, LLDP and the like: nothing for the later stages. */
 		if (!nj_decode_ethertype_known(type))

@@ -119,10 +119,13 @@ static int decode_inner(struct nj_packet *p, uint16_t proto, const uint8_t *data
 	switch (proto) {
 	case 0x0800:
 	case 0x86dd:
-	case 0x6558:
 		if (!nj_decode_tunnel_enter(p, 47))
 			return -1;
 		return nj_decode_ethertype(p, proto, data, len);
+	case 0x6558:    /* transparent Ethernet bridging */
+		if (!nj_decode_tunnel_enter(p, 47))
+			return -1;
+		return nj_decode_ethernet(p, data, len);
 	case GRE_PROTO_PPP:
 		/* PPTP acknowledgments carry no payload. */
 		if (len == 0)

@@ -241,8 +241,11 @@ int nj_decode_ipv6(struct nj_packet *p, const uint8_t *data, uint32_t len)
 	p->l4_len = iplen - st.off;
 	nj_decode_set_payload(p, data + st.off, iplen - st.off);
 
-	if (p->frag_off)
+	if (p->frag_off) {
+		p->l4 = NULL;
+		p->l4_len = 0;
 		return 0;
+	}
 	if (st.nh == NH_NONE) {
 		if (iplen > st.off)
 			nj_decode_event_add(p, NJ_DEV_IPV6_DATA_AFTER_NONE_HEADER);
