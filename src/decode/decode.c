@@ -24,6 +24,8 @@ static const char *const counter_names[NJ_DC__COUNT] = {
 	[NJ_DC_SLL] = "decoder.sll",
 	[NJ_DC_PPP] = "decoder.ppp",
 	[NJ_DC_PPPOE] = "decoder.pppoe",
+	[NJ_DC_MPLS] = "decoder.mpls",
+	[NJ_DC_ERSPAN] = "decoder.erspan",
 	[NJ_DC_TCP] = "decoder.tcp",
 	[NJ_DC_UDP] = "decoder.udp",
 	[NJ_DC_ICMPV4] = "decoder.icmpv4",
@@ -214,6 +216,9 @@ int nj_decode_ethertype(struct nj_packet *p, uint16_t type, const uint8_t *data,
 		return nj_decode_vlan(p, data, len, type);
 	case 0x8864:
 		return nj_decode_pppoe_session(p, data, len);
+	case 0x8847:
+	case 0x8848:
+		return nj_decode_mpls(p, data, len);
 	default:
 		/* ARP, LLDP and the like: nothing for the later stages. */
 		if (!nj_decode_ethertype_known(type))

@@ -27,6 +27,8 @@ enum nj_decode_counter {
 	NJ_DC_SLL,
 	NJ_DC_PPP,
 	NJ_DC_PPPOE,
+	NJ_DC_MPLS,
+	NJ_DC_ERSPAN,
 	NJ_DC_TCP,
 	NJ_DC_UDP,
 	NJ_DC_ICMPV4,
@@ -87,6 +89,10 @@ bool nj_decode_ethertype_known(uint16_t type);
  * protocol number: transports, GRE and IP-in-IP tunnels. Tunnels are not
  * followed inside fragments. */
 int nj_decode_ip_payload(struct nj_packet *p, uint8_t proto, const uint8_t *data, uint32_t len);
+/* MPLS label stack (ethertypes 0x8847, 0x8848). */
+int nj_decode_mpls(struct nj_packet *p, const uint8_t *data, uint32_t len);
+/* ERSPAN type I (no header) or II (type2) inside GRE; enters a tunnel. */
+int nj_decode_erspan(struct nj_packet *p, const uint8_t *data, uint32_t len, bool type2);
 /* Decodes raw IP whose version nibble selects IPv4 or IPv6. */
 int nj_decode_raw(struct nj_packet *p, const uint8_t *data, uint32_t len);
 

@@ -1408,6 +1408,77 @@ static void test_gre_more(void **state)
 	assert_false(P.flags & NJ_PKT_TUNNEL);
 }
 
+static void test_mpls(void **state)
+{
+	uint8_t l4[64] = { 0 }, ip[128], m[200], f[260];
+	uint32_t n = mk_ipv4(ip, 17, A4, B4, l4, mk_udp(l4, 1, 2, NULL, 0));
+	uint32_t e;
+
+	/* two labels, IPv4 found by its version nibble */
+	w32(m, (100u << 12) | 64);
+	w32(m + 4, (200u << 12) | 0x100 | 64);
+	memcpy(m + 8, ip, n);
+	e = mk_eth(f, 0x8847, m, 8 + n);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, e), 0);
+	assert_int_equal(P.ip_ver, 4);
+	assert_int_equal(P.dport, 2);
+	assert_int_equal(P.nevents, 0);
+
+	/* implicit null on the wire, reserved label */
+	w32(m, (3u << 12) | 64);
+	w32(m + 4, (5u << 12) | 0x100 | 64);
+	e = mk_eth(f, 0x8847, m, 8 + n);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, e), 0);
+	assert_true(has("mpls.bad_label_implicit_null"));
+	assert_true(has("mpls.bad_label_reserved"));
+
+	/* no bottom of stack */
+	w32(m + 4, (200u << 12) | 64);
+	e = mk_eth(f, 0x8847, m, 8);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, e), -1);
+	assert_true(has("mpls.header_too_small"));
+
+	/* nothing after the stack, then an unknown payload */
+	w32(m + 4, (200u << 12) | 0x100 | 64);
+	e = mk_eth(f, 0x8847, m, 8);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, e), -1);
+	assert_true(has("mpls.pkt_too_small"));
+	m[8] = 0x95;
+	e = mk_eth(f, 0x8847, m, 8 + n);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, e), -1);
+	assert_true(has("mpls.unknown_payload_type"));
+}
+
+static void test_erspan(void **state)
+{
+	uint8_t l4[128] = { 0 }, inner[200], eth[260], g[300], ip[400];
+	uint32_t n = mk_ipv4(inner, 6, A4, B4, l4, mk_tcp(l4, 1111, 22, NJ_TH_SYN, NULL, 0, "x"));
+	uint32_t e = mk_eth(eth, 0x0800, inner, n);
+
+	/* type II: GRE with S, ERSPAN version 1 header */
+	memcpy(g, "\x10\x00\x88\xbe\x00\x00\x00\x01" "\x10\x0a\x00\x01\x00\x00\x00\x00", 16);
+	memcpy(g + 16, eth, e);
+	n = mk_ipv4(ip, 47, C4, D4, g, 16 + e);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), 0);
+	assert_inner_tcp4(47);
+
+	/* type I: no ERSPAN header */
+	memcpy(g, "\x00\x00\x88\xbe", 4);
+	memcpy(g + 4, eth, e);
+	n = mk_ipv4(ip, 47, C4, D4, g, 4 + e);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), 0);
+	assert_inner_tcp4(47);
+
+	memcpy(g, "\x10\x00\x88\xbe\x00\x00\x00\x01" "\x20\x0a\x00\x01\x00\x00\x00\x00", 16);
+	memcpy(g + 16, eth, e);
+	n = mk_ipv4(ip, 47, C4, D4, g, 16 + e);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), -1);
+	assert_true(has("erspan.unsupported_version"));
+	n = mk_ipv4(ip, 47, C4, D4, g, 12);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), -1);
+	assert_true(has("erspan.header_too_small"));
+}
+
 static void test_reset_on_reuse(void **state)
 {
 	uint8_t f[600];
@@ -1575,6 +1646,8 @@ int main(void)
 		cmocka_unit_test(test_more_ip_events),
 		cmocka_unit_test(test_tcp_over_ipv6_checksum),
 		cmocka_unit_test(test_gre_more),
+		cmocka_unit_test(test_mpls),
+		cmocka_unit_test(test_erspan),
 		cmocka_unit_test(test_reset_on_reuse),
 		cmocka_unit_test(test_decode_ip_entry),
 		cmocka_unit_test(test_events_api),
