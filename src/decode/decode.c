@@ -10,6 +10,11 @@
 #include "decode/decode.h"
 #include "decode/decode_int.h"
 
+/* PPP in HDLC-like framing (RFC 1662) and PPPoE session frames without
+ * their Ethernet header; not in enum nj_linktype. */
+#define LINKTYPE_PPP_HDLC 50
+#define LINKTYPE_PPP_ETHER 51
+
 int nj_decode_counter_ids[NJ_DC__COUNT] = { [0 ... NJ_DC__COUNT - 1] = -1 };
 
 static const char *const counter_names[NJ_DC__COUNT] = {
@@ -55,6 +60,8 @@ int nj_decode_linktype_supported(int linktype)
 	case NJ_LINKTYPE_NULL:
 	case NJ_LINKTYPE_ETHERNET:
 	case NJ_LINKTYPE_PPP:
+	case LINKTYPE_PPP_HDLC:
+	case LINKTYPE_PPP_ETHER:
 	case 12:
 	case 14:
 	case NJ_LINKTYPE_RAW:
@@ -146,7 +153,10 @@ int nj_decode_packet(struct nj_packet *p)
 	case NJ_LINKTYPE_LOOP:
 		return nj_decode_null(p, data, len);
 	case NJ_LINKTYPE_PPP:
+	case LINKTYPE_PPP_HDLC:
 		return nj_decode_ppp(p, data, len);
+	case LINKTYPE_PPP_ETHER:
+		return nj_decode_pppoe_session(p, data, len);
 	case NJ_LINKTYPE_RAW:
 	case 12:
 	case 14:

@@ -98,8 +98,10 @@ static void decode_fragment(struct nj_packet *p, const uint8_t *fh, uint32_t fra
 	p->ip6_frag_id = nj_be32(fh + 4);
 	p->ip_id = (uint16_t)(p->ip6_frag_id & 0xffff);
 	if (p->frag_off == 0 && !p->frag_mf) {
-		/* An atomic fragment (RFC 6946): nothing to reassemble. */
-		nj_decode_event_add(p, NJ_DEV_IPV6_EXTHDR_USELESS_FH);
+		/* An atomic fragment (RFC 6946): nothing to reassemble. A
+		 * datagram the defragmenter rebuilt may keep its header. */
+		if (!(p->flags & NJ_PKT_REASSEMBLED))
+			nj_decode_event_add(p, NJ_DEV_IPV6_EXTHDR_USELESS_FH);
 		return;
 	}
 	p->flags |= NJ_PKT_IS_FRAGMENT;

@@ -18,7 +18,7 @@
 static const int linktypes[] = {
 	NJ_LINKTYPE_ETHERNET, NJ_LINKTYPE_LINUX_SLL, NJ_LINKTYPE_LINUX_SLL2,
 	NJ_LINKTYPE_NULL, NJ_LINKTYPE_LOOP, NJ_LINKTYPE_PPP, NJ_LINKTYPE_RAW,
-	NJ_LINKTYPE_IPV4, NJ_LINKTYPE_IPV6, 12, 14, 147,
+	NJ_LINKTYPE_IPV4, NJ_LINKTYPE_IPV6, 12, 14, 50, 51, 147,
 };
 
 /* Every pointer the decoders leave in the packet must lie inside the

@@ -485,8 +485,11 @@ static void test_null_loop(void **state)
 	memcpy(f, "\x07\0\0\0", 4);
 	assert_int_equal(decode(NJ_LINKTYPE_NULL, f, 4 + n4), -1);
 	assert_true(has("ltnull.unsupported_type"));
+	assert_true(has("null.unsupported_type"));
 	assert_int_equal(decode(NJ_LINKTYPE_NULL, f, 3), -1);
 	assert_true(has("ltnull.pkt_too_small"));
+	assert_true(has("null.pkt_too_small"));
+	assert_true(has("decoder.null.pkt_too_small"));
 }
 
 static void test_raw(void **state)
@@ -521,6 +524,8 @@ static void test_ppp(void **state)
 	memcpy(f + 4, ip, n);
 	assert_int_equal(decode(NJ_LINKTYPE_PPP, f, 4 + n), 0);
 	assert_int_equal(P.ip_ver, 4);
+	assert_int_equal(P.dport, 8);
+	assert_int_equal(decode(50, f, 4 + n), 0);     /* LINKTYPE_PPP_HDLC */
 	assert_int_equal(P.dport, 8);
 	/* compressed: 1-byte protocol, no address/control */
 	f[3] = 0x21;
@@ -557,6 +562,9 @@ static void test_pppoe(void **state)
 	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, n), 0);
 	assert_int_equal(P.ip_ver, 4);
 	assert_int_equal(P.proto, 6);
+	assert_int_equal(P.dport, 8);
+	/* the same session frame under LINKTYPE_PPP_ETHER */
+	assert_int_equal(decode(51, f + 14, n - 14), 0);
 	assert_int_equal(P.dport, 8);
 	f[15] = 0x09;   /* a discovery code in a session frame */
 	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, n), -1);
@@ -883,6 +891,11 @@ static void test_ipv6_malformed(void **state)
 	assert_true(has("ipv6.fh_non_zero_reserved_field"));
 	assert_false(P.flags & NJ_PKT_IS_FRAGMENT);
 	assert_int_equal(P.dport, 2);
+
+	memset(&P, 0, sizeof(P));
+	P.flags = NJ_PKT_REASSEMBLED;
+	assert_int_equal(nj_decode_ip(&P, ip, n), 0);
+	assert_false(has("ipv6.exthdr_useless_fh"));
 
 	/* PadN(0) in a header of only padding */
 	n = v6_with(ip, 60, "\x11\x00\x01\x00\x01\x02\x00\x00", 8, true);
