@@ -96,9 +96,10 @@ int nj_decode_erspan(struct nj_packet *p, const uint8_t *data, uint32_t len, boo
 /* Decodes raw IP whose version nibble selects IPv4 or IPv6. */
 int nj_decode_raw(struct nj_packet *p, const uint8_t *data, uint32_t len);
 
-/* One's-complement sum of data[0..len), folded to 16 bits on return by
- * nj_csum_fold(). */
-uint32_t nj_csum_add(uint32_t sum, const uint8_t *data, uint32_t len);
-uint16_t nj_csum_fold(uint32_t sum);
+/* Adds data[0..len) as big-endian 16-bit words (an odd last byte padded
+ * with zero) to a running one's-complement sum. nj_decode_csum_fold()
+ * folds a sum to 16 bits: 0xffff when the checksum it covers is right. */
+uint32_t nj_decode_csum_add(uint32_t sum, const uint8_t *data, uint32_t len);
+uint16_t nj_decode_csum_fold(uint32_t sum);
 
 #endif
