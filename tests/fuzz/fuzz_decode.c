@@ -3,10 +3,12 @@
  *
  * Build (from the top of a configured tree, after make):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I. \
- *     tests/fuzz/fuzz_decode.c src/decode/[de]*.c src/core/counters.c src/core/bus.c \
- *     src/core/log.c -lpthread -o fuzz_decode
- * or link libnightjar.a instead of the sources (no coverage inside it unless
- * it was built with -fsanitize=fuzzer-no-link).
+ *     tests/fuzz/fuzz_decode.c src/decode/[de]*.c src/core/counters.c \
+ *     src/core/bus.c -lpthread -o fuzz_decode
+ *   ./fuzz_decode -max_len=2048 corpus/
+ * Linking libnightjar.a instead of the decoder sources also works, but the
+ * fuzzer then sees no coverage inside the library unless it was built with
+ * -fsanitize=fuzzer-no-link.
  */
 #include <stdint.h>
 #include <stdlib.h>
