@@ -10,6 +10,11 @@
 #include "decode/decode.h"
 #include "decode/decode_int.h"
 
+/* PPP in HDLC-like framing (RFC 1662) and PPPoE session frames without
+ * their Ethernet header; not in enum nj_linktype. */
+#define LINKTYPE_PPP_HDLC 50
+#define LINKTYPE_PPP_ETHER 51
+
 int nj_decode_counter_ids[NJ_DC__COUNT] = { [0 ... NJ_DC__COUNT - 1] = -1 };
 
 static const char *const counter_names[NJ_DC__COUNT] = {
@@ -24,6 +29,8 @@ static const char *const counter_names[NJ_DC__COUNT] = {
 	[NJ_DC_SLL] = "decoder.sll",
 	[NJ_DC_PPP] = "decoder.ppp",
 	[NJ_DC_PPPOE] = "decoder.pppoe",
+	[NJ_DC_MPLS] = "decoder.mpls",
+	[NJ_DC_ERSPAN] = "decoder.erspan",
 	[NJ_DC_TCP] = "decoder.tcp",
 	[NJ_DC_UDP] = "decoder.udp",
 	[NJ_DC_ICMPV4] = "decoder.icmpv4",
@@ -53,6 +60,8 @@ int nj_decode_linktype_supported(int linktype)
 	case NJ_LINKTYPE_NULL:
 	case NJ_LINKTYPE_ETHERNET:
 	case NJ_LINKTYPE_PPP:
+	case LINKTYPE_PPP_HDLC:
+	case LINKTYPE_PPP_ETHER:
 	case 12:
 	case 14:
 	case NJ_LINKTYPE_RAW:
@@ -144,7 +153,10 @@ int nj_decode_packet(struct nj_packet *p)
 	case NJ_LINKTYPE_LOOP:
 		return nj_decode_null(p, data, len);
 	case NJ_LINKTYPE_PPP:
+	case LINKTYPE_PPP_HDLC:
 		return nj_decode_ppp(p, data, len);
+	case LINKTYPE_PPP_ETHER:
+		return nj_decode_pppoe_session(p, data, len);
 	case NJ_LINKTYPE_RAW:
 	case 12:
 	case 14:
@@ -214,8 +226,9 @@ int nj_decode_ethertype(struct nj_packet *p, uint16_t type, const uint8_t *data,
 		return nj_decode_vlan(p, data, len, type);
 	case 0x8864:
 		return nj_decode_pppoe_session(p, data, len);
-	case 0x6558:
-		return nj_decode_ethernet(p, data, len);
+	case 0x8847:
+	case 0x8848:
+		return nj_decode_mpls(p, data, len);
 	default:
 		/* ARP, LLDP and the like: nothing for the later stages. */
 		if (!nj_decode_ethertype_known(type))

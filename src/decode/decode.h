@@ -21,7 +21,10 @@
 int nj_decode_packet(struct nj_packet *p);
 
 /* Re-decodes from an IP header (used by the defragmenter for the reassembled
- * datagram and by tunnel decoders). */
+ * datagram). Clears the layer 3 and 4 fields and the fragment, truncation,
+ * tunnel and checksum flags first; layer 2 fields, events and other flags
+ * (NJ_PKT_REASSEMBLED) stay. data is borrowed like p->data: every pointer
+ * the decoders leave in p points into it. */
 int nj_decode_ip(struct nj_packet *p, const uint8_t *data, uint32_t len);
 
 /* Called once at start-up: registers decoder counters. */

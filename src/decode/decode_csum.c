@@ -3,7 +3,7 @@
  */
 #include "decode/decode_int.h"
 
-uint32_t nj_csum_add(uint32_t sum, const uint8_t *data, uint32_t len)
+uint32_t nj_decode_csum_add(uint32_t sum, const uint8_t *data, uint32_t len)
 {
 	uint64_t s = sum;
 	uint32_t i = 0;
@@ -17,7 +17,7 @@ uint32_t nj_csum_add(uint32_t sum, const uint8_t *data, uint32_t len)
 	return (uint32_t)s;
 }
 
-uint16_t nj_csum_fold(uint32_t sum)
+uint16_t nj_decode_csum_fold(uint32_t sum)
 {
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
@@ -28,7 +28,7 @@ bool nj_decode_ipv4_csum_ok(const struct nj_packet *p)
 {
 	if (p->ip_ver != 4 || !p->l3 || p->ip_hlen < 20 || p->l3_len < p->ip_hlen)
 		return true;
-	return nj_csum_fold(nj_csum_add(0, p->l3, p->ip_hlen)) == 0xffff;
+	return nj_decode_csum_fold(nj_decode_csum_add(0, p->l3, p->ip_hlen)) == 0xffff;
 }
 
 static uint32_t pseudo_header(const struct nj_packet *p, uint8_t proto, uint32_t len)
@@ -36,11 +36,11 @@ static uint32_t pseudo_header(const struct nj_packet *p, uint8_t proto, uint32_t
 	uint32_t sum;
 
 	if (p->ip_ver == 4) {
-		sum = nj_csum_add(0, p->src.b, 4);
-		sum = nj_csum_add(sum, p->dst.b, 4);
+		sum = nj_decode_csum_add(0, p->src.b, 4);
+		sum = nj_decode_csum_add(sum, p->dst.b, 4);
 	} else {
-		sum = nj_csum_add(0, p->src.b, 16);
-		sum = nj_csum_add(sum, p->dst.b, 16);
+		sum = nj_decode_csum_add(0, p->src.b, 16);
+		sum = nj_decode_csum_add(sum, p->dst.b, 16);
 	}
 	return sum + proto + (len >> 16) + (len & 0xffff);
 }
@@ -80,5 +80,5 @@ bool nj_decode_l4_csum_ok(const struct nj_packet *p)
 	default:
 		return true;
 	}
-	return nj_csum_fold(nj_csum_add(sum, p->l4, p->l4_len)) == 0xffff;
+	return nj_decode_csum_fold(nj_decode_csum_add(sum, p->l4, p->l4_len)) == 0xffff;
 }

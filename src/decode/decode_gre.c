@@ -27,6 +27,7 @@
 #define GRE_VER 0x0007
 
 #define GRE_PROTO_PPP 0x880b
+#define GRE_PROTO_ERSPAN 0x88be
 
 /* Skips the source route entries starting at *off (RFC 1701 section 2.1):
  * address family (2), SRE offset (1), SRE length (1), routing data,
@@ -114,15 +115,21 @@ static uint32_t v1_header(struct nj_packet *p, uint32_t len, uint16_t fl, uint16
 	return hlen;
 }
 
-static int decode_inner(struct nj_packet *p, uint16_t proto, const uint8_t *data, uint32_t len)
+static int decode_inner(struct nj_packet *p, uint16_t fl, uint16_t proto, const uint8_t *data,
+			uint32_t len)
 {
 	switch (proto) {
 	case 0x0800:
 	case 0x86dd:
-	case 0x6558:
 		if (!nj_decode_tunnel_enter(p, 47))
 			return -1;
 		return nj_decode_ethertype(p, proto, data, len);
+	case 0x6558:    /* transparent Ethernet bridging */
+		if (!nj_decode_tunnel_enter(p, 47))
+			return -1;
+		return nj_decode_ethernet(p, data, len);
+	case GRE_PROTO_ERSPAN:
+		return nj_decode_erspan(p, data, len, (fl & GRE_S) != 0);
 	case GRE_PROTO_PPP:
 		/* PPTP acknowledgments carry no payload. */
 		if (len == 0)
@@ -164,5 +171,5 @@ int nj_decode_gre(struct nj_packet *p, const uint8_t *data, uint32_t len)
 	}
 	if (!hlen)
 		return -1;
-	return decode_inner(p, proto, data + hlen, len - hlen);
+	return decode_inner(p, fl, proto, data + hlen, len - hlen);
 }

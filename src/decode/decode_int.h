@@ -27,6 +27,8 @@ enum nj_decode_counter {
 	NJ_DC_SLL,
 	NJ_DC_PPP,
 	NJ_DC_PPPOE,
+	NJ_DC_MPLS,
+	NJ_DC_ERSPAN,
 	NJ_DC_TCP,
 	NJ_DC_UDP,
 	NJ_DC_ICMPV4,
@@ -87,12 +89,17 @@ bool nj_decode_ethertype_known(uint16_t type);
  * protocol number: transports, GRE and IP-in-IP tunnels. Tunnels are not
  * followed inside fragments. */
 int nj_decode_ip_payload(struct nj_packet *p, uint8_t proto, const uint8_t *data, uint32_t len);
+/* MPLS label stack (ethertypes 0x8847, 0x8848). */
+int nj_decode_mpls(struct nj_packet *p, const uint8_t *data, uint32_t len);
+/* ERSPAN type I (no header) or II (type2) inside GRE; enters a tunnel. */
+int nj_decode_erspan(struct nj_packet *p, const uint8_t *data, uint32_t len, bool type2);
 /* Decodes raw IP whose version nibble selects IPv4 or IPv6. */
 int nj_decode_raw(struct nj_packet *p, const uint8_t *data, uint32_t len);
 
-/* One's-complement sum of data[0..len), folded to 16 bits on return by
- * nj_csum_fold(). */
-uint32_t nj_csum_add(uint32_t sum, const uint8_t *data, uint32_t len);
-uint16_t nj_csum_fold(uint32_t sum);
+/* Adds data[0..len) as big-endian 16-bit words (an odd last byte padded
+ * with zero) to a running one's-complement sum. nj_decode_csum_fold()
+ * folds a sum to 16 bits: 0xffff when the checksum it covers is right. */
+uint32_t nj_decode_csum_add(uint32_t sum, const uint8_t *data, uint32_t len);
+uint16_t nj_decode_csum_fold(uint32_t sum);
 
 #endif

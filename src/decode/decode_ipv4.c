@@ -237,7 +237,10 @@ int nj_decode_ipv4(struct nj_packet *p, const uint8_t *data, uint32_t len)
 		return -1;
 
 	/* Only the first fragment holds the transport header. */
-	if (p->frag_off)
+	if (p->frag_off) {
+		p->l4 = NULL;
+		p->l4_len = 0;
 		return 0;
+	}
 	return nj_decode_ip_payload(p, p->proto, data + hlen, iplen - hlen);
 }

@@ -98,8 +98,10 @@ static void decode_fragment(struct nj_packet *p, const uint8_t *fh, uint32_t fra
 	p->ip6_frag_id = nj_be32(fh + 4);
 	p->ip_id = (uint16_t)(p->ip6_frag_id & 0xffff);
 	if (p->frag_off == 0 && !p->frag_mf) {
-		/* An atomic fragment (RFC 6946): nothing to reassemble. */
-		nj_decode_event_add(p, NJ_DEV_IPV6_EXTHDR_USELESS_FH);
+		/* An atomic fragment (RFC 6946): nothing to reassemble. A
+		 * datagram the defragmenter rebuilt may keep its header. */
+		if (!(p->flags & NJ_PKT_REASSEMBLED))
+			nj_decode_event_add(p, NJ_DEV_IPV6_EXTHDR_USELESS_FH);
 		return;
 	}
 	p->flags |= NJ_PKT_IS_FRAGMENT;
@@ -241,8 +243,11 @@ int nj_decode_ipv6(struct nj_packet *p, const uint8_t *data, uint32_t len)
 	p->l4_len = iplen - st.off;
 	nj_decode_set_payload(p, data + st.off, iplen - st.off);
 
-	if (p->frag_off)
+	if (p->frag_off) {
+		p->l4 = NULL;
+		p->l4_len = 0;
 		return 0;
+	}
 	if (st.nh == NH_NONE) {
 		if (iplen > st.off)
 			nj_decode_event_add(p, NJ_DEV_IPV6_DATA_AFTER_NONE_HEADER);

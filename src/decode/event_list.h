@@ -105,6 +105,13 @@
 	X(LTNULL_PKT_TOO_SMALL, "ltnull.pkt_too_small")                        \
 	X(LTNULL_UNSUPPORTED_TYPE, "ltnull.unsupported_type")                  \
 	X(VXLAN_UNKNOWN_PAYLOAD_TYPE, "vxlan.unknown_payload_type")            \
+	X(MPLS_HEADER_TOO_SMALL, "mpls.header_too_small")                      \
+	X(MPLS_PKT_TOO_SMALL, "mpls.pkt_too_small")                            \
+	X(MPLS_BAD_LABEL_IMPLICIT_NULL, "mpls.bad_label_implicit_null")        \
+	X(MPLS_BAD_LABEL_RESERVED, "mpls.bad_label_reserved")                  \
+	X(MPLS_UNKNOWN_PAYLOAD_TYPE, "mpls.unknown_payload_type")              \
+	X(ERSPAN_HEADER_TOO_SMALL, "erspan.header_too_small")                  \
+	X(ERSPAN_UNSUPPORTED_VERSION, "erspan.unsupported_version")            \
 	X(UNKNOWN_LINKTYPE, "unknown_linktype")                                \
 	X(TOO_MANY_LAYERS, "too_many_layers")
 

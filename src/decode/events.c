@@ -61,6 +61,16 @@ const char *nj_decode_event_name(int ev)
 	return event_names[ev];
 }
 
+/* Other spellings accepted in rules: Suricata's "ltnull" events are also
+ * known by the linktype's plain name. */
+static const struct {
+	const char *name;
+	enum nj_decode_event ev;
+} aliases[] = {
+	{ "null.pkt_too_small", NJ_DEV_LTNULL_PKT_TOO_SMALL },
+	{ "null.unsupported_type", NJ_DEV_LTNULL_UNSUPPORTED_TYPE },
+};
+
 int nj_decode_event_lookup(const char *name)
 {
 	static const char prefix[] = "decoder.";
@@ -69,6 +79,10 @@ int nj_decode_event_lookup(const char *name)
 		return -1;
 	if (strncmp(name, prefix, sizeof(prefix) - 1) == 0)
 		name += sizeof(prefix) - 1;
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		if (strcmp(aliases[i].name, name) == 0)
+			return aliases[i].ev;
+	}
 	for (int ev = 1; ev < NJ_DEV__COUNT; ev++) {
 		if (strcmp(event_names[ev], name) == 0)
 			return ev;

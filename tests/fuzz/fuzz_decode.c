@@ -3,10 +3,12 @@
  *
  * Build (from the top of a configured tree, after make):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I. \
- *     tests/fuzz/fuzz_decode.c src/decode/[de]*.c src/core/counters.c src/core/bus.c \
- *     src/core/log.c -lpthread -o fuzz_decode
- * or link libnightjar.a instead of the sources (no coverage inside it unless
- * it was built with -fsanitize=fuzzer-no-link).
+ *     tests/fuzz/fuzz_decode.c src/decode/[de]*.c src/core/counters.c \
+ *     src/core/bus.c -lpthread -o fuzz_decode
+ *   ./fuzz_decode -max_len=2048 corpus/
+ * Linking libnightjar.a instead of the decoder sources also works, but the
+ * fuzzer then sees no coverage inside the library unless it was built with
+ * -fsanitize=fuzzer-no-link.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,7 +20,7 @@
 static const int linktypes[] = {
 	NJ_LINKTYPE_ETHERNET, NJ_LINKTYPE_LINUX_SLL, NJ_LINKTYPE_LINUX_SLL2,
 	NJ_LINKTYPE_NULL, NJ_LINKTYPE_LOOP, NJ_LINKTYPE_PPP, NJ_LINKTYPE_RAW,
-	NJ_LINKTYPE_IPV4, NJ_LINKTYPE_IPV6, 12, 14, 147,
+	NJ_LINKTYPE_IPV4, NJ_LINKTYPE_IPV6, 12, 14, 50, 51, 147,
 };
 
 /* Every pointer the decoders leave in the packet must lie inside the

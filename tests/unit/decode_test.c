@@ -485,8 +485,11 @@ static void test_null_loop(void **state)
 	memcpy(f, "\x07\0\0\0", 4);
 	assert_int_equal(decode(NJ_LINKTYPE_NULL, f, 4 + n4), -1);
 	assert_true(has("ltnull.unsupported_type"));
+	assert_true(has("null.unsupported_type"));
 	assert_int_equal(decode(NJ_LINKTYPE_NULL, f, 3), -1);
 	assert_true(has("ltnull.pkt_too_small"));
+	assert_true(has("null.pkt_too_small"));
+	assert_true(has("decoder.null.pkt_too_small"));
 }
 
 static void test_raw(void **state)
@@ -521,6 +524,8 @@ static void test_ppp(void **state)
 	memcpy(f + 4, ip, n);
 	assert_int_equal(decode(NJ_LINKTYPE_PPP, f, 4 + n), 0);
 	assert_int_equal(P.ip_ver, 4);
+	assert_int_equal(P.dport, 8);
+	assert_int_equal(decode(50, f, 4 + n), 0);     /* LINKTYPE_PPP_HDLC */
 	assert_int_equal(P.dport, 8);
 	/* compressed: 1-byte protocol, no address/control */
 	f[3] = 0x21;
@@ -557,6 +562,9 @@ static void test_pppoe(void **state)
 	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, n), 0);
 	assert_int_equal(P.ip_ver, 4);
 	assert_int_equal(P.proto, 6);
+	assert_int_equal(P.dport, 8);
+	/* the same session frame under LINKTYPE_PPP_ETHER */
+	assert_int_equal(decode(51, f + 14, n - 14), 0);
 	assert_int_equal(P.dport, 8);
 	f[15] = 0x09;   /* a discovery code in a session frame */
 	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, n), -1);
@@ -706,6 +714,7 @@ static void test_ipv4_fragments(void **state)
 	assert_false(P.frag_mf);
 	assert_int_equal(P.frag_off, 1480);
 	assert_int_equal(P.sport, 0);
+	assert_null(P.l4);
 	assert_int_equal(P.dport, 0);
 	assert_int_equal(P.proto, 17);
 	assert_ptr_equal(P.payload, ip + 20);
@@ -779,6 +788,7 @@ static void test_ipv6_exthdrs(void **state)
 	assert_true(P.flags & NJ_PKT_IS_FRAGMENT);
 	assert_int_equal(P.frag_off, 80);
 	assert_int_equal(P.sport, 0);
+	assert_null(P.l4);
 	assert_int_equal(P.proto, 17);
 	assert_ptr_equal(P.payload, ip + 64);
 	assert_int_equal(P.payload_len, u);
@@ -835,6 +845,14 @@ static void test_ipv6_malformed(void **state)
 	assert_true(has("ipv6.exthdr_dupl_rh"));
 	assert_true(has("ipv6.rh_type_0"));
 
+	/* destination options before and after a routing header (type 2) */
+	n = v6_with(ip, 60, "\x2b\x00\x01\x04\x00\x00\x00\x00\x3c\x00\x02\x00\x00\x00\x00\x00"
+			    "\x11\x00\x01\x04\x00\x00\x00\x00", 24, true);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), 0);
+	assert_int_equal(P.nevents, 0);
+	assert_int_equal(P.ip6_exthdrs, 3);
+	assert_int_equal(P.dport, 2);
+
 	/* three destination options headers */
 	n = v6_with(ip, 60, "\x3c\x00\x01\x04\x00\x00\x00\x00\x3c\x00\x01\x04\x00\x00\x00\x00"
 			    "\x11\x00\x01\x04\x00\x00\x00\x00", 24, true);
@@ -873,6 +891,11 @@ static void test_ipv6_malformed(void **state)
 	assert_true(has("ipv6.fh_non_zero_reserved_field"));
 	assert_false(P.flags & NJ_PKT_IS_FRAGMENT);
 	assert_int_equal(P.dport, 2);
+
+	memset(&P, 0, sizeof(P));
+	P.flags = NJ_PKT_REASSEMBLED;
+	assert_int_equal(nj_decode_ip(&P, ip, n), 0);
+	assert_false(has("ipv6.exthdr_useless_fh"));
 
 	/* PadN(0) in a header of only padding */
 	n = v6_with(ip, 60, "\x11\x00\x01\x00\x01\x02\x00\x00", 8, true);
@@ -1267,6 +1290,208 @@ static void test_tunnel_depth_bounded(void **state)
 	assert_int_equal(P.dport, 2);
 }
 
+static void test_more_link_events(void **state)
+{
+	uint8_t l4[64] = { 0 }, ip[128], f[260];
+	uint32_t n;
+
+	/* Ethernet type 0x6558 outside GRE is not followed (no recursion) */
+	memset(f, 0, sizeof(f));
+	for (int i = 0; i < 10; i++)
+		w16(f + 12 + 14 * i, 0x6558);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, 150), 0);
+	assert_int_equal(P.ethertype, 0x6558);
+	assert_int_equal(P.ip_ver, 0);
+
+	/* VN-Tag between two VLAN tags */
+	n = mk_ipv4(ip, 17, A4, B4, l4, mk_udp(l4, 1, 2, NULL, 0));
+	memcpy(f, "\0\1\2\3\4\5\0\1\2\3\4\6", 12);
+	w16(f + 12, 0x8100);
+	w16(f + 14, 250);
+	w16(f + 16, 0x8926);
+	w32(f + 18, 0);
+	w16(f + 22, 0x8100);
+	w16(f + 24, 251);
+	w16(f + 26, 0x0800);
+	memcpy(f + 28, ip, n);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, 28 + n), 0);
+	assert_int_equal(P.vlan_count, 2);
+	assert_int_equal(P.vlan[1], 251);
+	assert_int_equal(P.dport, 2);
+
+	/* PPPoE session too short, PPP with a short IPv6 packet */
+	n = mk_eth(f, 0x8864, (const uint8_t *)"\x11\x00\x00", 3);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, n), -1);
+	assert_true(has("pppoe.pkt_too_small"));
+	memcpy(f, "\xff\x03\x00\x57", 4);
+	memset(f + 4, 0x60, 30);
+	assert_int_equal(decode(NJ_LINKTYPE_PPP, f, 34), -1);
+	assert_true(has("ppp.ip6_pkt_too_small"));
+}
+
+static void test_more_ip_events(void **state)
+{
+	uint8_t l4[128] = { 0 }, ip[400], in[200];
+	uint32_t n;
+
+	/* AH with a non-zero reserved field */
+	{
+		uint8_t ah[24] = { 17, 4, 0, 1 };
+
+		n = v6_with(ip, 51, ah, 24, true);
+		assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), 0);
+		assert_true(has("ipv6.exthdr_ah_res_not_null"));
+		assert_int_equal(P.dport, 2);
+	}
+
+	/* IPv4-in-IPv6 whose inner version is not 4 */
+	n = mk_ipv4(in, 17, A4, B4, l4, mk_udp(l4, 1, 2, NULL, 0));
+	in[0] = 0x65;
+	n = mk_ipv6(ip, 4, C6, D6, in, n);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), -1);
+	assert_true(has("ipv6.ipv4_in_ipv6_wrong_version"));
+
+	/* ICMP errors quoting a header of the wrong version */
+	n = mk_icmp(l4, 11, 0, 0, 0, NULL);
+	memset(l4 + 8, 0x65, 28);
+	n = mk_ipv4(ip, 1, A4, B4, l4, 36);
+	decode(NJ_LINKTYPE_RAW, ip, n);
+	assert_true(has("icmpv4.ipv4_unknown_ver"));
+	mk_icmp(l4, 1, 4, 0, 0, NULL);
+	memset(l4 + 8, 0x45, 48);
+	n = mk_ipv6(ip, 58, A6, B6, l4, 56);
+	decode(NJ_LINKTYPE_RAW, ip, n);
+	assert_true(has("icmpv6.ipv6_unknown_version"));
+	assert_int_equal(P.nevents, 1);
+
+	/* ICMPv6 experimental and unassigned types */
+	n = mk_ipv6(ip, 58, A6, B6, l4, mk_icmp(l4, 200, 0, 0, 0, NULL));
+	decode(NJ_LINKTYPE_RAW, ip, n);
+	assert_true(has("icmpv6.experimentation_type"));
+	n = mk_ipv6(ip, 58, A6, B6, l4, mk_icmp(l4, 50, 0, 0, 0, NULL));
+	decode(NJ_LINKTYPE_RAW, ip, n);
+	assert_true(has("icmpv6.unassigned_type"));
+}
+
+static void test_tcp_over_ipv6_checksum(void **state)
+{
+	uint8_t l4[128] = { 0 }, ip[200], f[260];
+	uint32_t n = mk_tcp(l4, 443, 50000, NJ_TH_ACK | NJ_TH_PUSH, NULL, 0, "tls");
+
+	n = mk_eth(f, 0x86dd, ip, mk_ipv6(ip, 6, A6, B6, l4, n));
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, n), 0);
+	assert_int_equal(P.sport, 443);
+	assert_int_equal(P.payload_len, 3);
+	assert_true(nj_decode_l4_csum_ok(&P));
+	assert_true(nj_decode_ipv4_csum_ok(&P));    /* no IPv4 header */
+	f[14 + 8] ^= 1;    /* the source address is in the pseudo-header */
+	decode(NJ_LINKTYPE_ETHERNET, f, n);
+	assert_false(nj_decode_l4_csum_ok(&P));
+}
+
+static void test_gre_more(void **state)
+{
+	uint8_t ip[400];
+	uint32_t n;
+
+	/* routing present: one source route entry, then the null entry */
+	n = frame_gre(ip, (const uint8_t *)"\x40\x00\x08\x00" "\0\0\0\0"
+				"\x00\x02\x00\x04" "\x0a\x00\x00\x09" "\x00\x00\x00\x00", 20);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), 0);
+	assert_inner_tcp4(47);
+	/* an entry running past the end */
+	n = mk_ipv4(ip, 47, C4, D4, (const uint8_t *)"\x40\x00\x08\x00" "\0\0\0\0" "\x00\x02\x00\x40", 12);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), -1);
+	assert_true(has("gre.version0_malformed_sre_hdr"));
+
+	/* version 1 rules */
+	n = mk_ipv4(ip, 47, C4, D4, (const uint8_t *)"\xa0\x01\x88\x0b\0\0\0\0\0\0\0\0", 12);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), -1);
+	assert_true(has("gre.version1_chksum"));
+	n = mk_ipv4(ip, 47, C4, D4, (const uint8_t *)"\x20\x01\x08\x00\0\0\0\0", 8);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), -1);
+	assert_true(has("gre.version1_wrong_protocol"));
+	n = mk_ipv4(ip, 47, C4, D4, (const uint8_t *)"\x30\x81\x88\x0b\0\0\0\0\0\0\0\1", 12);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), -1);
+	assert_true(has("gre.version1_hdr_too_big"));
+	/* an acknowledgment without payload is fine */
+	n = mk_ipv4(ip, 47, C4, D4, (const uint8_t *)"\x20\x81\x88\x0b\0\0\0\0\0\0\0\1", 12);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), 0);
+	assert_int_equal(P.nevents, 0);
+	assert_false(P.flags & NJ_PKT_TUNNEL);
+}
+
+static void test_mpls(void **state)
+{
+	uint8_t l4[64] = { 0 }, ip[128], m[200], f[260];
+	uint32_t n = mk_ipv4(ip, 17, A4, B4, l4, mk_udp(l4, 1, 2, NULL, 0));
+	uint32_t e;
+
+	/* two labels, IPv4 found by its version nibble */
+	w32(m, (100u << 12) | 64);
+	w32(m + 4, (200u << 12) | 0x100 | 64);
+	memcpy(m + 8, ip, n);
+	e = mk_eth(f, 0x8847, m, 8 + n);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, e), 0);
+	assert_int_equal(P.ip_ver, 4);
+	assert_int_equal(P.dport, 2);
+	assert_int_equal(P.nevents, 0);
+
+	/* implicit null on the wire, reserved label */
+	w32(m, (3u << 12) | 64);
+	w32(m + 4, (5u << 12) | 0x100 | 64);
+	e = mk_eth(f, 0x8847, m, 8 + n);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, e), 0);
+	assert_true(has("mpls.bad_label_implicit_null"));
+	assert_true(has("mpls.bad_label_reserved"));
+
+	/* no bottom of stack */
+	w32(m + 4, (200u << 12) | 64);
+	e = mk_eth(f, 0x8847, m, 8);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, e), -1);
+	assert_true(has("mpls.header_too_small"));
+
+	/* nothing after the stack, then an unknown payload */
+	w32(m + 4, (200u << 12) | 0x100 | 64);
+	e = mk_eth(f, 0x8847, m, 8);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, e), -1);
+	assert_true(has("mpls.pkt_too_small"));
+	m[8] = 0x95;
+	e = mk_eth(f, 0x8847, m, 8 + n);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, e), -1);
+	assert_true(has("mpls.unknown_payload_type"));
+}
+
+static void test_erspan(void **state)
+{
+	uint8_t l4[128] = { 0 }, inner[200], eth[260], g[300], ip[400];
+	uint32_t n = mk_ipv4(inner, 6, A4, B4, l4, mk_tcp(l4, 1111, 22, NJ_TH_SYN, NULL, 0, "x"));
+	uint32_t e = mk_eth(eth, 0x0800, inner, n);
+
+	/* type II: GRE with S, ERSPAN version 1 header */
+	memcpy(g, "\x10\x00\x88\xbe\x00\x00\x00\x01" "\x10\x0a\x00\x01\x00\x00\x00\x00", 16);
+	memcpy(g + 16, eth, e);
+	n = mk_ipv4(ip, 47, C4, D4, g, 16 + e);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), 0);
+	assert_inner_tcp4(47);
+
+	/* type I: no ERSPAN header */
+	memcpy(g, "\x00\x00\x88\xbe", 4);
+	memcpy(g + 4, eth, e);
+	n = mk_ipv4(ip, 47, C4, D4, g, 4 + e);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), 0);
+	assert_inner_tcp4(47);
+
+	memcpy(g, "\x10\x00\x88\xbe\x00\x00\x00\x01" "\x20\x0a\x00\x01\x00\x00\x00\x00", 16);
+	memcpy(g + 16, eth, e);
+	n = mk_ipv4(ip, 47, C4, D4, g, 16 + e);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), -1);
+	assert_true(has("erspan.unsupported_version"));
+	n = mk_ipv4(ip, 47, C4, D4, g, 12);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), -1);
+	assert_true(has("erspan.header_too_small"));
+}
+
 static void test_reset_on_reuse(void **state)
 {
 	uint8_t f[600];
@@ -1430,6 +1655,12 @@ int main(void)
 		cmocka_unit_test(test_vxlan),
 		cmocka_unit_test(test_ip_in_ip),
 		cmocka_unit_test(test_tunnel_depth_bounded),
+		cmocka_unit_test(test_more_link_events),
+		cmocka_unit_test(test_more_ip_events),
+		cmocka_unit_test(test_tcp_over_ipv6_checksum),
+		cmocka_unit_test(test_gre_more),
+		cmocka_unit_test(test_mpls),
+		cmocka_unit_test(test_erspan),
 		cmocka_unit_test(test_reset_on_reuse),
 		cmocka_unit_test(test_decode_ip_entry),
 		cmocka_unit_test(test_events_api),
