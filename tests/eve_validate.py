@@ -241,7 +241,8 @@ def self_test(validator):
     with open(validator.nightjar_path, encoding="utf-8") as f:
         ours = json.load(f)
     expect(sorted(validator.additions) ==
-           ["process", "stats.correlation", "stats.process", "stats.syscall", "syscall"],
+           ["process", "stats.checksum", "stats.correlation", "stats.output",
+            "stats.prefilter", "stats.process", "stats.syscall", "syscall"],
            "schema lists its additions: %s" % validator.additions)
     if validator.suricata is None:
         print("skip Suricata schema comparisons: %s not found" % _SURICATA_REL)

@@ -1566,7 +1566,7 @@ static void test_stage_and_counters(void **state)
 	uint64_t bytes = nj_counter_get_by_name("decoder.bytes");
 	uint64_t tcp = nj_counter_get_by_name("decoder.tcp");
 	uint64_t eth = nj_counter_get_by_name("decoder.ethernet");
-	uint64_t bad = nj_counter_get_by_name("decoder.invalid_checksum");
+	uint64_t bad = nj_counter_get_by_name("checksum.invalid");
 	uint64_t inval = nj_counter_get_by_name("decoder.invalid");
 
 	nj_bus_reset();
@@ -1597,14 +1597,14 @@ static void test_stage_and_counters(void **state)
 	assert_true(P.flags & NJ_PKT_L4_CSUM_BAD);
 	assert_false(P.flags & NJ_PKT_IPV4_CSUM_BAD);
 	assert_int_equal(P.dport, 80);      /* still decoded */
-	assert_int_equal(nj_counter_get_by_name("decoder.invalid_checksum"), bad + 1);
+	assert_int_equal(nj_counter_get_by_name("checksum.invalid"), bad + 1);
 	g[14 + 11] ^= 1;
 	nj_bus_dispatch(&w, &ev);
 	assert_true(P.flags & NJ_PKT_IPV4_CSUM_BAD);
 	P.data = f;
 	nj_bus_dispatch(&w, &ev);
 	assert_false(P.flags & (NJ_PKT_L4_CSUM_BAD | NJ_PKT_IPV4_CSUM_BAD));
-	assert_int_equal(nj_counter_get_by_name("decoder.invalid_checksum"), bad + 2);
+	assert_int_equal(nj_counter_get_by_name("checksum.invalid"), bad + 2);
 	nj_decode_set_checksum_validation(false);
 
 	/* a malformed packet counts as invalid */
