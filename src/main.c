@@ -253,9 +253,9 @@ static void report_rules(const struct nj_ruleset *rs, double secs)
 		nj_prefilter_stats(rs->pf, &st);
 	fprintf(stderr,
 		"nightjar: rules: %u loaded, %u rejected, %u unsupported, %u duplicate "
-		"(%.2f s; %u groups, %u databases, %u patterns)\n",
+		"(%.2f s; %u groups, %u databases (%u from cache), %u patterns)\n",
 		rs->stats.loaded, rs->stats.rejected, rs->stats.unsupported, rs->stats.duplicate, secs,
-		st.groups, st.databases, st.patterns);
+		st.groups, st.databases, st.cache_hits, st.patterns);
 }
 
 static void dump_rules(const struct nj_ruleset *rs)

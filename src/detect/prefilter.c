@@ -21,7 +21,9 @@
 
 #include "core/packet.h"
 #include "detect/addrport.h"
+#include "core/config.h"
 #include "detect/engine.h"
+#include "detect/hs_cache.h"
 #include "detect/prefilter.h"
 
 struct pf_db {
@@ -77,6 +79,8 @@ struct nj_prefilter {
 	hs_scratch_t *proto_scratch;
 	uint32_t nrules;
 	uint8_t *action_rank;           /* per rule */
+	const char *cache_dir;          /* compiled databases on disk, or NULL */
+	struct nj_hs_cache_stats cache;
 };
 
 struct nj_pf_thread {
@@ -237,8 +241,8 @@ static int build_db(struct nj_prefilter *pf, struct pf_group *g, int buf, char *
 	for (uint32_t i = 0; i < npat; i++)
 		db.pat_start[i + 1] += db.pat_start[i];
 	db.npat = npat;
-	if (hs_compile_lit_multi(exprs, flags, ids, lens, npat, HS_MODE_BLOCK, NULL, &db.db, &cerr) !=
-	    HS_SUCCESS) {
+	if (nj_hs_cache_compile_lit(pf->cache_dir, exprs, flags, ids, lens, npat, &db.db, &cerr,
+				    &pf->cache) != HS_SUCCESS) {
 		snprintf(err, errlen, "hyperscan: %s", cerr ? cerr->message : "compile failed");
 		hs_free_compile_error(cerr);
 		rc = -EINVAL;
@@ -424,6 +428,9 @@ struct nj_prefilter *nj_prefilter_build(const struct nj_ruleset *rs, char *err, 
 		goto oom;
 	pf->rs = rs;
 	pf->nrules = rs->nrules;
+	if (nj_config_get_bool(rs->build.cfg, "detect.sgh-mpm-caching", true))
+		pf->cache_dir = nj_config_get_str(rs->build.cfg, "detect.sgh-mpm-caching-path",
+						  NJ_LOCALSTATEDIR "/lib/nightjar/cache/hs");
 	pf->action_rank = calloc(rs->nrules + 1, 1);
 	if (!pf->action_rank)
 		goto oom;
@@ -510,6 +517,8 @@ void nj_prefilter_stats(const struct nj_prefilter *pf, struct nj_pf_stats *st)
 			st->patterns += gr->dbs[d].npat;
 		}
 		st->always_rules += gr->nalways;
+		st->cache_hits = pf->cache.hits;
+		st->cache_misses = pf->cache.misses;
 		st->indexed_rules += gr->by_src.n + gr->by_dst.n;
 	}
 }

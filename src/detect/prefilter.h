@@ -43,6 +43,7 @@ uint32_t nj_prefilter_candidates(const struct nj_prefilter *pf, struct nj_pf_thr
 /* Load statistics for reports. */
 struct nj_pf_stats {
 	uint32_t groups, databases, patterns, always_rules, indexed_rules;
+	uint32_t cache_hits, cache_misses;
 	size_t db_bytes;
 };
 void nj_prefilter_stats(const struct nj_prefilter *pf, struct nj_pf_stats *st);
