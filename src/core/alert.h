@@ -36,6 +36,7 @@ struct nj_rule_info {
 	const char *msg;                /* may be "" */
 	const char *classtype;          /* short name or NULL */
 	const char *class_desc;         /* classification description or NULL */
+	uint32_t class_id;              /* 1-based line of classification.config, 0 if none */
 	int priority;                   /* resolved severity, 3 when unknown */
 	const struct nj_meta_kv *metadata;
 	uint32_t nmetadata;

@@ -79,6 +79,7 @@ static int parse_classtype(struct nj_rule_ctx *rc, const char *arg, void **data)
 		if (strcasecmp(b->classes[i].name, name) == 0) {
 			rc->rule->info.classtype = b->classes[i].name;
 			rc->rule->info.class_desc = b->classes[i].desc;
+			rc->rule->info.class_id = i + 1;
 			if (!(rc->rule->flags & (NJ_RULE_HAS_PRIORITY)))
 				rc->rule->info.priority = b->classes[i].priority;
 			return 0;

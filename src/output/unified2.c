@@ -96,7 +96,7 @@ static void put_event(struct wbuf *b, const struct nj_unified2 *u, uint32_t even
 	put32(b, r->sid);
 	put32(b, r->gid);
 	put32(b, r->rev);
-	put32(b, 0);                    /* classification id: not numbered */
+	put32(b, a->rule->class_id);    /* order in classification.config, as Snort numbers them */
 	put32(b, (uint32_t)r->priority);
 	if (v6) {
 		put_bytes(b, p->src.b, 16);
