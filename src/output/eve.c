@@ -18,6 +18,24 @@
 
 /* Decoder event names by enum nj_decode_event value (0 is "none"). Built
  * from the shared list so that outputs need not link the decoders. */
+
+/* Names of the linktypes nightjar reads, as EVE's packet_info gives them. */
+static const char *linktype_name(int linktype)
+{
+	switch (linktype) {
+	case 0: return "NULL";
+	case 1: return "EN10MB";
+	case 9: return "PPP";
+	case 12: case 14: case 101: return "RAW";
+	case 108: return "LOOP";
+	case 113: return "LINUX_SLL";
+	case 228: return "IPv4";
+	case 229: return "IPv6";
+	case 276: return "LINUX_SLL2";
+	}
+	return NULL;
+}
+
 static const char *const decode_event_names[] = {
 	NULL,
 #define NJ_EVE_DEV_NAME(id, name) name,
@@ -364,6 +382,8 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 		nj_json_base64(j, "packet", p->data, p->caplen);
 		nj_json_object_open(j, "packet_info");
 		nj_json_int(j, "linktype", p->linktype);
+		if (linktype_name(p->linktype))
+			nj_json_str(j, "linktype_name", linktype_name(p->linktype));
 		nj_json_object_close(j);
 	}
 	nj_json_object_close(j);
