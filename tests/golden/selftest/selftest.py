@@ -178,6 +178,12 @@ case("command-skip", {"command": "suricata -T", "checks": [m(1, ALERT1)]}, "SKIP
      ["uses command"])
 case("lua-rule-skip", {"checks": [m(1, ALERT1)]}, "SKIP", ["rule keyword lua"],
      files={"test.rules": 'alert ip any any -> any any (msg:"x"; lua:foo.lua; sid:1;)\n'})
+case("proto-rule-skip", {"checks": [m(1, ALERT1)]}, "SKIP", ["rules for protocol dnp3"],
+     files={"test.rules": 'alert udp any any -> any any (msg:"x"; sid:1;)\n'
+                          'alert dnp3 any any -> any any (msg:"y"; \\\n  dnp3_func:1; sid:2;)\n'})
+case("proto-commented-pass", {"checks": [m(1, ALERT1)]}, "PASS",
+     files={"test.rules": '# alert dnp3 any any -> any any (msg:"y"; sid:2;)\n'
+                          'alert udp any any -> any any (msg:"x"; sid:1;)\n'})
 case("firewall-rules-skip", {"checks": [m(1, ALERT1)]}, "SKIP", ["firewall"],
      files={"firewall.rules": ""})
 case("two-rule-files-fail", {"checks": [m(1, ALERT1)]}, "FAIL", ["more than one rule file"],
