@@ -425,9 +425,45 @@ def check_golden_cases():
     return failures
 
 
+def check_schema_tools():
+    """doc/eve-schema.json is what scripts/gen-eve-schema writes; the
+    validator's CLI reports file:line and exits 1 on a bad line."""
+    failures = 0
+    sys.path.insert(0, os.path.join(TOP, "tests"))
+    import eve_validate
+    if eve_validate.find_suricata_schema() is None:
+        print("skip gen-eve-schema --check: Suricata's schema not found")
+    else:
+        r = subprocess.run([os.path.join(TOP, "scripts", "gen-eve-schema"), "--check",
+                            "--suricata-schema", eve_validate.find_suricata_schema()],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        ok = r.returncode == 0
+        print("%s doc/eve-schema.json is up to date with gen-eve-schema %s" % (
+            "ok  " if ok else "FAIL", r.stdout.strip()))
+        failures += 0 if ok else 1
+    tmp = tempfile.mkdtemp(prefix="nj-eve-")
+    try:
+        path = os.path.join(tmp, "eve.json")
+        with open(path, "w") as f:
+            f.write(json.dumps(EVENTS[1]) + "\n")
+            f.write(json.dumps(dict(EVENTS[3], colour="red")) + "\n")
+        r = subprocess.run(["/usr/bin/python3", os.path.join(TOP, "tests", "eve_validate.py"), path],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        ok = r.returncode == 1 and (path + ":2: nightjar schema") in r.stdout \
+            and ":1:" not in r.stdout
+        print("%s eve_validate CLI reports the bad line only" % ("ok  " if ok else "FAIL"))
+        if not ok:
+            print("    " + r.stdout)
+        failures += 0 if ok else 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return failures
+
+
 def main(args, runner):
     failures = run_cases(runner, max(args.jobs, 4))
     failures += check_golden_cases()
+    failures += check_schema_tools()
     failures += run_module_selftest(os.path.join(TOP, "tests", "eve_validate.py"), "eve_validate")
     failures += run_module_selftest(os.path.join(GOLDEN, "pcapgen.py"), "pcapgen")
     print("self-test: %s" % ("%d failures" % failures if failures else "all passed"))
