@@ -373,6 +373,22 @@ def check_cli(root):
     rc, out = cli("--corpus", root, "requires-*-skip")
     expect(rc == 0 and out.count("SKIP requires-") == 5 and "0 passed, 0 failed, 5 skipped" in out,
            "cli: --corpus with a glob pattern selects by name", out)
+    cfg = os.path.join(root, "default.yaml")
+    with open(cfg, "w") as f:
+        f.write("---\n")
+    d = os.path.join(root, "..", os.path.basename(root) + "-config")
+    os.makedirs(d)
+    try:
+        shutil.copy(os.path.join(root, "count-pass", "input.pcap"), d)
+        with open(os.path.join(d, "test.yaml"), "w") as f:
+            f.write(yaml_of({"checks": [{"shell": {
+                "args": "grep -q '\"c\": \"%s\"' fake-args.json" % cfg}}]}))
+        rc, out = cli("--config", cfg, d)
+        expect(rc == 0 and "1 passed" in out, "cli: --config passes a default -c", out)
+        rc, out = cli(d)
+        expect(rc == 1, "cli: without --config no -c is passed", out)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
     rc, out = cli("--corpus", root, "index-")
     expect(out.count("index-") == 3, "cli: a plain pattern selects by substring", out)
     return failures
