@@ -190,7 +190,11 @@ def ipv6_option(kind, data=b""):
 
 
 def routing_header(addresses=(), routing_type=0, segments_left=None):
-    """Routing header carrying IPv6 addresses (type 0 layout)."""
+    """Routing header carrying IPv6 addresses (type 0 layout).
+
+    The TCP/UDP/ICMPv6 builders checksum over the addresses they are given;
+    pass the final destination there when segments are left (RFC 8200 8.1).
+    """
     addrs = b"".join(_addr(a).packed for a in addresses)
     left = len(addresses) if segments_left is None else segments_left
     return Ipv6Ext(IPV6_ROUTING, bytes([len(addresses) * 2, routing_type, left]) +

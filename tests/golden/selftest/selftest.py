@@ -359,8 +359,14 @@ def check_cli(root):
     rc, out = cli(os.path.join(root, "count-pass"), os.path.join(root, "count-fail"))
     expect(rc == 1 and out.splitlines()[-1] == "1 passed, 1 failed, 0 skipped",
            "cli: a failure exits 1", out)
-    rc, out = cli("--allow-fail", os.path.join(root, "count-fail"))
+    res = os.path.join(root, "results.jsonl")
+    rc, out = cli("--allow-fail", "--results", res, os.path.join(root, "count-fail"),
+                  os.path.join(root, "skip-true-skip"))
     expect(rc == 0 and "FAIL count-fail" in out, "cli: --allow-fail exits 0", out)
+    with open(res) as f:
+        rows = [json.loads(l) for l in f]
+    expect([(r["name"], r["status"]) for r in rows] ==
+           [("count-fail", "FAIL"), ("skip-true-skip", "SKIP")], "cli: --results file", str(rows))
     rc, out = cli("--keep", os.path.join(root, "count-fail"))
     kept = [l.split(": ", 1)[1] for l in out.splitlines() if "log dir kept:" in l]
     expect(rc == 1 and kept and os.path.exists(os.path.join(kept[0], "eve.json")),
