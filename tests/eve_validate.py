@@ -190,6 +190,16 @@ _GOOD = {
         "syscall": {"name": "openat", "ret": -13, "errno": "EACCES",
                     "path": "/etc/shadow", "flags": ["O_RDONLY"], "mode": 0},
     },
+    "dns": {
+        "timestamp": _TS, "flow_id": 7, "event_type": "dns", "src_ip": "10.0.0.53",
+        "src_port": 53, "dest_ip": "10.0.0.1", "dest_port": 54000, "proto": "UDP",
+        "dns": {"version": 3, "type": "response", "id": 1, "rcode": "NXDOMAIN",
+                "queries": [{"rrname": "example.org", "rrtype": "A"}],
+                "authorities": [{"rrname": "example.org", "rrtype": "SOA", "ttl": 300,
+                                 "soa": {"mname": "ns.example.org", "rname": "h.example.org",
+                                         "serial": 1, "refresh": 2, "retry": 3,
+                                         "expire": 4, "minimum": 5}}]},
+    },
     "nightjar-stats": {
         "timestamp": _TS, "event_type": "stats",
         "stats": {"uptime": 8, "decoder": {"pkts": 1},
@@ -212,6 +222,10 @@ _BAD = [
     ("unknown process key", "syscall-alert", lambda r: r["process"].update(colour=1), "nightjar"),
     ("syscall without name", "syscall-alert", lambda r: r["syscall"].pop("name"), "nightjar"),
     ("bad errno", "syscall-alert", lambda r: r["syscall"].update(errno=13), "nightjar"),
+    ("wrong type inside a $ref'd definition", "dns",
+     lambda r: r["dns"]["authorities"][0]["soa"].update(serial="1"), "nightjar"),
+    ("empty list where the $ref'd definition needs an item", "dns",
+     lambda r: r["dns"].update(authorities=[]), "nightjar"),
     ("unknown syscall counter", "nightjar-stats",
      lambda r: r["stats"]["syscall"].update(lost=1), "nightjar"),
 ]

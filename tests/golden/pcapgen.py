@@ -190,7 +190,11 @@ def ipv6_option(kind, data=b""):
 
 
 def routing_header(addresses=(), routing_type=0, segments_left=None):
-    """Routing header carrying IPv6 addresses (type 0 layout)."""
+    """Routing header carrying IPv6 addresses (type 0 layout).
+
+    The TCP/UDP/ICMPv6 builders checksum over the addresses they are given;
+    pass the final destination there when segments are left (RFC 8200 8.1).
+    """
     addrs = b"".join(_addr(a).packed for a in addresses)
     left = len(addresses) if segments_left is None else segments_left
     return Ipv6Ext(IPV6_ROUTING, bytes([len(addresses) * 2, routing_type, left]) +
@@ -629,12 +633,17 @@ def self_test():
     frames += sess.send(http_response(200, "OK", body=b"<html>hi</html>"), False)  # 18
     frames += sess.send(b"XYZ", True, offset=1000)  # 19: hole
     frames += sess.close()  # 20-22
+    opts = [tcp_option("mss", 1400), tcp_option("sackok"), tcp_option("ts", (11, 0)),
+            tcp_option("nop"), tcp_option("wscale", 7)]
+    frames.append(tcp_packet(c6, s6, 41000, 443, "S", seq=7, options=opts))  # 23
+    frames.append(tcp_packet(c4, s4, 41001, 443, "A", seq=8, ack=9, options=[
+        tcp_option("nop"), tcp_option("nop"), tcp_option("sack", [(100, 200)])]))  # 24
     with PcapWriter(path) as w:
         numbers = w.write_all(frames)
-    expect(numbers[-1], 22, "frame numbers")
+    expect(numbers[-1], 24, "frame numbers")
 
     rows = _tshark(path, ["frame.number", "frame.protocols"])
-    expect(len(rows), 22, "tshark reads every frame")
+    expect(len(rows), 24, "tshark reads every frame")
     protos = {int(r[0]): r[1] for r in rows}
     expect(protos[1].endswith("ip:udp:dns"), True, "frame 1 is DNS over UDP/IPv4")
     expect(protos[5], "eth:ethertype:vlan:ethertype:ipv6:udp:data", "frame 5 VLAN IPv6 UDP")
@@ -684,6 +693,14 @@ def self_test():
     expect(rows[13][1:], ["1000", "0", "1460", "1"], "SYN seq, MSS option, checksum")
     expect(rows[14][1:3], ["5000", "1001"], "SYN-ACK seq/ack")
     expect(rows[18][1], str(1001 + 1000), "segment at explicit offset")
+    rows = _tshark(path, ["tcp.options.mss_val", "tcp.options.sack_perm", "tcp.options.timestamp.tsval",
+                          "tcp.options.wscale.shift", "tcp.hdr_len", "tcp.checksum.status"],
+                   "tcp.check_checksum:TRUE")
+    expect([rows[22][0], rows[22][2], rows[22][3], rows[22][4], rows[22][5]],
+           ["1400", "11", "7", "40", "1"], "TCP/IPv6 SYN options (mss, sackok, ts, wscale)")
+    expect(rows[22][1] != "", True, "SACK permitted option present")
+    rows = _tshark(path, ["tcp.options.sack_le", "tcp.options.sack_re"], "tcp.relative_sequence_numbers:FALSE")
+    expect(rows[23], ["100", "200"], "SACK block")
     rows = _tshark(path, ["http.request.method", "http.request.uri", "http.host",
                           "http.response.code"])
     expect(rows[16][:3], ["GET", "/index.html", "www.example.com"], "HTTP request")

@@ -71,7 +71,11 @@ CASES = {}
 
 
 def case(name, cfg, status, expect=(), files=None, eve=None):
-    CASES[name] = (cfg, status, list(expect), files or {}, eve)
+    expect = list(expect)
+    if status == "FAIL" and not expect and "filter" in (cfg.get("checks") or [{}])[0]:
+        # A failing filter case must fail in the filter, not elsewhere.
+        expect = ["check #1 (filter): expected "]
+    CASES[name] = (cfg, status, expect, files or {}, eve)
 
 
 # -- counts and plain equality
@@ -178,6 +182,12 @@ case("command-skip", {"command": "suricata -T", "checks": [m(1, ALERT1)]}, "SKIP
      ["uses command"])
 case("lua-rule-skip", {"checks": [m(1, ALERT1)]}, "SKIP", ["rule keyword lua"],
      files={"test.rules": 'alert ip any any -> any any (msg:"x"; lua:foo.lua; sid:1;)\n'})
+case("proto-rule-skip", {"checks": [m(1, ALERT1)]}, "SKIP", ["rules for protocol dnp3"],
+     files={"test.rules": 'alert udp any any -> any any (msg:"x"; sid:1;)\n'
+                          'alert dnp3 any any -> any any (msg:"y"; \\\n  dnp3_func:1; sid:2;)\n'})
+case("proto-commented-pass", {"checks": [m(1, ALERT1)]}, "PASS",
+     files={"test.rules": '# alert dnp3 any any -> any any (msg:"y"; sid:2;)\n'
+                          'alert udp any any -> any any (msg:"x"; sid:1;)\n'})
 case("firewall-rules-skip", {"checks": [m(1, ALERT1)]}, "SKIP", ["firewall"],
      files={"firewall.rules": ""})
 case("two-rule-files-fail", {"checks": [m(1, ALERT1)]}, "FAIL", ["more than one rule file"],
@@ -349,8 +359,14 @@ def check_cli(root):
     rc, out = cli(os.path.join(root, "count-pass"), os.path.join(root, "count-fail"))
     expect(rc == 1 and out.splitlines()[-1] == "1 passed, 1 failed, 0 skipped",
            "cli: a failure exits 1", out)
-    rc, out = cli("--allow-fail", os.path.join(root, "count-fail"))
+    res = os.path.join(root, "results.jsonl")
+    rc, out = cli("--allow-fail", "--results", res, os.path.join(root, "count-fail"),
+                  os.path.join(root, "skip-true-skip"))
     expect(rc == 0 and "FAIL count-fail" in out, "cli: --allow-fail exits 0", out)
+    with open(res) as f:
+        rows = [json.loads(l) for l in f]
+    expect([(r["name"], r["status"]) for r in rows] ==
+           [("count-fail", "FAIL"), ("skip-true-skip", "SKIP")], "cli: --results file", str(rows))
     rc, out = cli("--keep", os.path.join(root, "count-fail"))
     kept = [l.split(": ", 1)[1] for l in out.splitlines() if "log dir kept:" in l]
     expect(rc == 1 and kept and os.path.exists(os.path.join(kept[0], "eve.json")),
@@ -363,6 +379,22 @@ def check_cli(root):
     rc, out = cli("--corpus", root, "requires-*-skip")
     expect(rc == 0 and out.count("SKIP requires-") == 5 and "0 passed, 0 failed, 5 skipped" in out,
            "cli: --corpus with a glob pattern selects by name", out)
+    cfg = os.path.join(root, "default.yaml")
+    with open(cfg, "w") as f:
+        f.write("---\n")
+    d = os.path.join(root, "..", os.path.basename(root) + "-config")
+    os.makedirs(d)
+    try:
+        shutil.copy(os.path.join(root, "count-pass", "input.pcap"), d)
+        with open(os.path.join(d, "test.yaml"), "w") as f:
+            f.write(yaml_of({"checks": [{"shell": {
+                "args": "grep -q '\"c\": \"%s\"' fake-args.json" % cfg}}]}))
+        rc, out = cli("--config", cfg, d)
+        expect(rc == 0 and "1 passed" in out, "cli: --config passes a default -c", out)
+        rc, out = cli(d)
+        expect(rc == 1, "cli: without --config no -c is passed", out)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
     rc, out = cli("--corpus", root, "index-")
     expect(out.count("index-") == 3, "cli: a plain pattern selects by substring", out)
     return failures
@@ -419,9 +451,45 @@ def check_golden_cases():
     return failures
 
 
+def check_schema_tools():
+    """doc/eve-schema.json is what scripts/gen-eve-schema writes; the
+    validator's CLI reports file:line and exits 1 on a bad line."""
+    failures = 0
+    sys.path.insert(0, os.path.join(TOP, "tests"))
+    import eve_validate
+    if eve_validate.find_suricata_schema() is None:
+        print("skip gen-eve-schema --check: Suricata's schema not found")
+    else:
+        r = subprocess.run([os.path.join(TOP, "scripts", "gen-eve-schema"), "--check",
+                            "--suricata-schema", eve_validate.find_suricata_schema()],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        ok = r.returncode == 0
+        print("%s doc/eve-schema.json is up to date with gen-eve-schema %s" % (
+            "ok  " if ok else "FAIL", r.stdout.strip()))
+        failures += 0 if ok else 1
+    tmp = tempfile.mkdtemp(prefix="nj-eve-")
+    try:
+        path = os.path.join(tmp, "eve.json")
+        with open(path, "w") as f:
+            f.write(json.dumps(EVENTS[1]) + "\n")
+            f.write(json.dumps(dict(EVENTS[3], colour="red")) + "\n")
+        r = subprocess.run(["/usr/bin/python3", os.path.join(TOP, "tests", "eve_validate.py"), path],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        ok = r.returncode == 1 and (path + ":2: nightjar schema") in r.stdout \
+            and ":1:" not in r.stdout
+        print("%s eve_validate CLI reports the bad line only" % ("ok  " if ok else "FAIL"))
+        if not ok:
+            print("    " + r.stdout)
+        failures += 0 if ok else 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return failures
+
+
 def main(args, runner):
     failures = run_cases(runner, max(args.jobs, 4))
     failures += check_golden_cases()
+    failures += check_schema_tools()
     failures += run_module_selftest(os.path.join(TOP, "tests", "eve_validate.py"), "eve_validate")
     failures += run_module_selftest(os.path.join(GOLDEN, "pcapgen.py"), "pcapgen")
     print("self-test: %s" % ("%d failures" % failures if failures else "all passed"))
