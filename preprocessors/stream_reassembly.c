@@ -200,6 +200,21 @@ static int buf_reserve(struct nj_reasm *r, struct nj_reasm_mem *m, uint64_t need
 	return 0;
 }
 
+/* A burst of out-of-order data can grow the buffer; give the memory back
+ * once chunks are small again so only the context stays allocated. */
+static void buf_shrink(struct nj_reasm *r, struct nj_reasm_mem *m, uint64_t need)
+{
+	if (r->buf_cap <= 65536 || need >= r->buf_cap / 4)
+		return;
+	uint32_t cap = r->buf_cap / 2;
+	uint8_t *nb = realloc(r->buf, cap);
+	if (!nb)
+		return;
+	m->used -= r->buf_cap - cap;
+	r->buf = nb;
+	r->buf_cap = cap;
+}
+
 int nj_reasm_deliver(struct nj_reasm *r, struct nj_reasm_mem *m, uint32_t ctx_max,
 		     bool skip_gap, struct nj_stream_chunk *c)
 {
@@ -226,6 +241,7 @@ int nj_reasm_deliver(struct nj_reasm *r, struct nj_reasm_mem *m, uint32_t ctx_ma
 		add += s->len;
 		at += s->len;
 	}
+	buf_shrink(r, m, (uint64_t)r->buf_len + add);
 	if (buf_reserve(r, m, (uint64_t)r->buf_len + add) < 0)
 		return -ENOMEM;
 

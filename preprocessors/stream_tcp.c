@@ -26,7 +26,7 @@ struct tcp_side {
 	uint32_t win;           /* window this side advertised, scaled */
 	uint32_t fin_seq;       /* seq of this side's FIN */
 	uint8_t wscale;         /* 0xff when not offered */
-	bool isn_known, ack_known, fin_seen, fin_acked;
+	bool isn_known, ack_known, fin_seen, fin_acked, depth_hit;
 };
 
 struct tcp_session {
@@ -39,6 +39,7 @@ struct stream_thread {
 	struct nj_reasm_mem mem;
 	uint64_t ssn_mem;
 	struct nj_stream_chunk chunk;
+	void *scratch;          /* p->worker of the packets handled, for pseudo-packets */
 };
 
 static struct {
@@ -51,7 +52,7 @@ static struct {
 
 static struct {
 	int sessions, memuse, reasm_memuse, ssn_memcap_drop, seg_memcap_drop, gap, overlap,
-		overlap_diff, bad_csum, midstream, no_session, pseudo, depth;
+		overlap_diff, bad_csum, midstream, no_session, pseudo, depth, reuse;
 } ctr;
 
 static const char *state_names[] = {
@@ -267,8 +268,8 @@ static void handle_ack(struct stream_thread *th, struct tcp_session *s, const st
 
 	a->last_ack = p->tcp.ack;
 	a->ack_known = true;
-	a->win = (uint32_t)p->tcp.win << (a->wscale != 0xff && b->wscale != 0xff &&
-						  a->wscale <= 14 ? a->wscale : 0);
+	bool scaled = !(p->tcp.flags & NJ_TH_SYN) && a->wscale != 0xff && b->wscale != 0xff;
+	a->win = (uint32_t)p->tcp.win << (scaled ? (a->wscale > 14 ? 14 : a->wscale) : 0);
 	if (b->fin_seen && p->tcp.ack == b->fin_seq + 1)
 		b->fin_acked = true;
 	if (s->state < NJ_TCP_ESTABLISHED || !b->isn_known)
@@ -320,8 +321,10 @@ static void handle_data(struct stream_thread *th, struct tcp_session *s, struct 
 		nj_counter_add(ctr.overlap_diff, 1);
 		nj_pp_event(p, NJ_DEV_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA);
 	}
-	if ((res & NJ_REASM_DEPTH) && a->r.next_off < conf.depth)
+	if ((res & NJ_REASM_DEPTH) && !a->depth_hit) {
+		a->depth_hit = true;
 		nj_counter_add(ctr.depth, 1);
+	}
 }
 
 static void track(struct stream_thread *th, struct nj_flow *f, struct nj_packet *p)
@@ -330,6 +333,12 @@ static void track(struct stream_thread *th, struct nj_flow *f, struct nj_packet 
 	struct tcp_session *s = f->stream;
 	uint8_t fl = p->tcp.flags;
 
+	/* A new SYN on a closed session reuses the ports: start over. */
+	if (s && s->state == NJ_TCP_CLOSED && (fl & (NJ_TH_SYN | NJ_TH_ACK | NJ_TH_RST)) == NJ_TH_SYN) {
+		session_free(th, f);
+		s = NULL;
+		nj_counter_add(ctr.reuse, 1);
+	}
 	if (!s && !(s = session_start(th, f, p, me)))
 		return;
 	uint8_t was = s->state;
@@ -392,6 +401,8 @@ static int stream_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 	if (!p || p->proto != 6 || !p->flow || p->flow->proto != 6 ||
 	    (p->flags & (NJ_PKT_IS_FRAGMENT | NJ_PKT_PSEUDO)) || !p->l4)
 		return NJ_BUS_CONTINUE;
+	if (p->worker)
+		th->scratch = p->worker;
 	if (p->flags & NJ_PKT_L4_CSUM_BAD) {
 		nj_counter_add(ctr.bad_csum, 1);
 		return NJ_BUS_CONTINUE;
@@ -402,8 +413,8 @@ static int stream_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 	return NJ_BUS_CONTINUE;
 }
 
-static void dispatch_flush(struct nj_worker *w, struct nj_flow *f, uint8_t dir,
-			   const struct nj_stream_chunk *c)
+static void dispatch_flush(struct nj_worker *w, struct stream_thread *th, struct nj_flow *f,
+			   uint8_t dir, const struct nj_stream_chunk *c)
 {
 	struct nj_packet pp;
 	struct nj_event ev;
@@ -429,6 +440,7 @@ static void dispatch_flush(struct nj_worker *w, struct nj_flow *f, uint8_t dir,
 	pp.flow = f;
 	pp.dir = dir;
 	pp.stream = c;
+	pp.worker = th->scratch;
 	memset(&ev, 0, sizeof(ev));
 	ev.ts = pp.ts;
 	ev.kind = NJ_EV_PACKET;
@@ -465,7 +477,7 @@ static void stream_flow_end(struct nj_worker *w, struct nj_flow *f)
 				nj_counter_add(ctr.gap, 1);
 			th->chunk.dir = dir;
 			th->chunk.flow_end = true;
-			dispatch_flush(w, f, dir, &th->chunk);
+			dispatch_flush(w, th, f, dir, &th->chunk);
 		}
 	}
 	session_free(th, f);
@@ -531,6 +543,7 @@ static void register_counters(void)
 	ctr.no_session = nj_counter_register("tcp.no_session");
 	ctr.pseudo = nj_counter_register("tcp.pseudo");
 	ctr.depth = nj_counter_register("tcp.depth_reached");
+	ctr.reuse = nj_counter_register("tcp.ssn_reuse");
 }
 
 int nj_stream_stage_register(const struct nj_config *cfg)

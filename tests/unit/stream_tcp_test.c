@@ -369,6 +369,74 @@ static void test_out_of_window(void **state)
 	assert_null(p->stream);
 }
 
+static void test_port_reuse_after_close(void **state)
+{
+	struct nj_flow *f = handshake();
+	uint64_t id = f->flow_id;
+	srv(NJ_TH_RST | NJ_TH_ACK, 1, 1, NULL);
+	assert_int_equal(f->tcp_state, NJ_TCP_CLOSED);
+	/* data on a closed session is not reassembled */
+	struct nj_packet *p = cli(NJ_TH_ACK, 1, 1, "late");
+	assert_null(p->stream);
+	/* a new SYN on the same ports starts a new session */
+	tb_tcp(&pk, CLI, 40000, SRV, 80, NJ_TH_SYN, 9000, 0, NULL, 0, now);
+	tb_run(&w, &pk);
+	assert_int_equal(pk.flow->flow_id, id);
+	assert_int_equal(pk.flow->tcp_state, NJ_TCP_SYN_SENT);
+}
+
+static void test_depth(void **state)
+{
+	const char *kv[] = { "stream.reassembly.depth=8", NULL };
+	uint64_t d = nj_counter_get_by_name("tcp.depth_reached");
+	nj_bus_drain(&w);
+	nj_worker_fini(&w);
+	assert_int_equal(setup_with(kv), 0);
+	handshake();
+	struct nj_packet *p = cli(NJ_TH_ACK, 1, 1, "0123456789");
+	assert_non_null(p->stream);
+	assert_int_equal(p->stream->len, 8);
+	p = cli(NJ_TH_ACK, 11, 1, "more");
+	assert_null(p->stream);
+	assert_int_equal(nj_counter_get_by_name("tcp.depth_reached") - d, 1);
+}
+
+static void test_host_os_policy(void **state)
+{
+	/* first for the server's network, last elsewhere */
+	const char *kv[] = { "stream.reassembly.policy=last", "host-os-policy.vista.0=10.0.0.0/24",
+			     NULL };
+	nj_bus_drain(&w);
+	nj_worker_fini(&w);
+	assert_int_equal(setup_with(kv), 0);
+	handshake();
+	cli(NJ_TH_ACK, 5, 1, "AAAA");
+	cli(NJ_TH_ACK, 5, 1, "BBBB");
+	struct nj_packet *p = cli(NJ_TH_ACK, 1, 1, "1234");
+	assert_memory_equal(p->stream->data, "1234AAAA", 8);
+}
+
+static void test_data_on_third_ack(void **state)
+{
+	cli(NJ_TH_SYN, 0, 0, NULL);
+	srv(NJ_TH_SYN | NJ_TH_ACK, 0, 1, NULL);
+	struct nj_packet *p = cli(NJ_TH_ACK | NJ_TH_PUSH, 1, 1, "early");
+	assert_int_equal(p->flow->tcp_state, NJ_TCP_ESTABLISHED);
+	assert_non_null(p->stream);
+	assert_memory_equal(p->stream->data, "early", 5);
+}
+
+static void test_rst_in_syn_sent(void **state)
+{
+	struct nj_packet *p = cli(NJ_TH_SYN, 0, 0, NULL);
+	struct nj_flow *f = p->flow;
+	p = srv(NJ_TH_RST | NJ_TH_ACK, 0, 5, NULL);
+	assert_true(nj_pp_event_has(p, NJ_DEV_STREAM_RST_INVALID));
+	p = srv(NJ_TH_RST | NJ_TH_ACK, 0, 1, NULL);
+	assert_int_equal(f->tcp_state, NJ_TCP_CLOSED);
+	assert_false(p->flags & NJ_PKT_FLOW_ESTABLISHED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +456,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_checksum_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overlap_event_and_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_reuse_after_close, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_depth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_os_policy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_on_third_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rst_in_syn_sent, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
