@@ -30,6 +30,7 @@
 #pragma weak nj_decode_ip
 
 #define MAX_HDR 512             /* IPv4 header or IPv6 unfragmentable part */
+#define MAX_L2 64               /* link-layer header kept from the first fragment */
 #define MAX_V4_DATA (65535u - 20u)
 #define MAX_V6_DATA 65535u
 
@@ -57,6 +58,9 @@ struct tracker {
 	uint8_t next_hdr;       /* IPv6: protocol after the fragment header */
 	uint8_t policy;
 	bool have_first, have_last, done;
+	uint8_t l2_len;
+	int linktype;           /* of the first fragment, when l2_len > 0 */
+	uint8_t l2[MAX_L2];
 	uint8_t hdr[MAX_HDR];
 };
 
@@ -346,18 +350,19 @@ static uint16_t ipv4_csum(const uint8_t *h, uint32_t len)
 	return (uint16_t)~sum;
 }
 
-/* Writes header + data of the complete datagram into t->buf; returns its
- * length or 0. */
+/* Writes the datagram (header + data) into t->buf after the kept link-layer
+ * header; returns the datagram's length or 0. */
 static uint32_t rebuild(struct defrag_thread *t, const struct tracker *tr)
 {
 	uint32_t len = tr->hdr_len + tr->total;
-	uint8_t *b = t->buf;
+	uint8_t *b = t->buf + tr->l2_len;
 
 	memcpy(b, tr->hdr, tr->hdr_len);
 	for (const struct frag *f = tr->frags; f && f->off < tr->total; f = f->next) {
 		uint32_t n = f->off + f->len > tr->total ? tr->total - f->off : f->len;
 		memcpy(b + tr->hdr_len + f->off, f->data, n);
 	}
+	memcpy(t->buf, tr->l2, tr->l2_len);
 	if (tr->key.ip_ver == 4) {
 		if (len > 65535)
 			return 0;
@@ -388,8 +393,10 @@ static void dispatch(struct nj_worker *w, const struct nj_packet *frag, const st
 
 	memset(&rp, 0, sizeof(rp));
 	rp.data = data;
-	rp.caplen = rp.wirelen = len;
-	rp.linktype = tr->key.ip_ver == 4 ? NJ_LINKTYPE_IPV4 : NJ_LINKTYPE_IPV6;
+	rp.caplen = rp.wirelen = tr->l2_len + len;
+	rp.linktype = tr->l2_len ? tr->linktype :
+		      tr->key.ip_ver == 4 ? NJ_LINKTYPE_IPV4 : NJ_LINKTYPE_IPV6;
+	data += tr->l2_len;
 	rp.ts = frag->ts;
 	rp.pcap_cnt = frag->pcap_cnt;
 	rp.iface = frag->iface;
@@ -423,6 +430,21 @@ static void dispatch(struct nj_worker *w, const struct nj_packet *frag, const st
 	ev.kind = NJ_EV_PACKET;
 	ev.pkt = &rp;
 	nj_bus_dispatch_from(w, &ev, NJ_STAGE_FLOW);
+}
+
+/* Keeps the first fragment's link-layer header so that the rebuilt packet
+ * looks like a captured one (outputs log it with its linktype). Not for
+ * tunnels: the outer headers' lengths would not match. */
+static void save_link_header(struct tracker *tr, const struct nj_packet *p)
+{
+	uintptr_t d = (uintptr_t)p->data, l3 = (uintptr_t)p->l3;
+
+	tr->l2_len = 0;
+	if (!p->data || p->tunnel_depth || l3 <= d || l3 - d > MAX_L2 || l3 - d > p->caplen)
+		return;
+	tr->l2_len = (uint8_t)(l3 - d);
+	tr->linktype = p->linktype;
+	memcpy(tr->l2, p->data, tr->l2_len);
 }
 
 static void add_fragment(struct nj_worker *w, struct defrag_thread *t, struct nj_packet *p,
@@ -468,6 +490,7 @@ static void add_fragment(struct nj_worker *w, struct defrag_thread *t, struct nj
 		tr->nh_pos = fi->nh_pos;
 		tr->next_hdr = fi->proto;
 		memcpy(tr->hdr, p->l3, fi->hdr_len);
+		save_link_header(tr, p);
 	}
 	if (!fi->more && !tr->have_last) {
 		tr->have_last = true;
@@ -534,7 +557,7 @@ static int defrag_thread_init(struct nj_worker *w, void **ctx)
 		return -ENOMEM;
 	t->nbuckets = conf.hash_size;
 	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
-	t->buf = malloc(MAX_HDR + 65536 + 8);
+	t->buf = malloc(MAX_L2 + MAX_HDR + 65536 + 8);
 	if (!t->buckets || !t->buf) {
 		free(t->buckets);
 		free(t->buf);

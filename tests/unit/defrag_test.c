@@ -25,6 +25,7 @@ static struct {
 	uint32_t flags;
 	uint8_t proto;
 	uint32_t payload_len;
+	int linktype;
 } got;
 
 static int capture(struct nj_worker *w, void *ctx, struct nj_event *ev)
@@ -39,6 +40,7 @@ static int capture(struct nj_worker *w, void *ctx, struct nj_event *ev)
 	got.flags = p->flags;
 	got.proto = p->proto;
 	got.payload_len = p->payload_len;
+	got.linktype = p->linktype;
 	return NJ_BUS_CONTINUE;
 }
 
@@ -311,6 +313,43 @@ static void test_vlan_separates(void **s)
 	cur_vlan = 0;
 }
 
+/* The first fragment's link-layer header is kept in front of the rebuilt
+ * datagram, with its linktype. */
+static void test_link_header_kept(void **s)
+{
+	static const uint8_t hdr[14] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00 };
+	uint8_t eth[14 + 20 + 8];
+
+	for (int i = 0; i < 2; i++) {
+		uint8_t *ip = eth + 14;
+		memset(eth, 0, sizeof(eth));
+		memcpy(eth, hdr, 14);
+		ip[0] = 0x45;
+		ip[3] = 28;                     /* total length */
+		ip[5] = 13;                     /* id */
+		ip[6] = i == 0 ? 0x20 : 0x00;   /* MF on the first */
+		ip[7] = (uint8_t)i;             /* offset 8 on the second */
+		ip[9] = 1;
+		memset(ip + 20, 'A' + i, 8);
+		tb_ip(&pk, "10.0.0.1", "10.0.0.2", 1, 100);
+		memcpy(ip + 12, pk.src.b, 4);
+		memcpy(ip + 16, pk.dst.b, 4);
+		pk.data = eth;
+		pk.caplen = pk.wirelen = sizeof(eth);
+		pk.linktype = NJ_LINKTYPE_ETHERNET;
+		pk.l3 = ip;
+		pk.l3_len = 28;
+		tb_run(&w, &pk);
+	}
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.linktype, NJ_LINKTYPE_ETHERNET);
+	assert_int_equal(got.len, 14 + 20 + 16);
+	assert_memory_equal(got.data, hdr, 14);
+	assert_int_equal(got.data[14], 0x45);
+	assert_int_equal(got.data[17], 36);
+	assert_memory_equal(got.data + 34, "AAAAAAAABBBBBBBB", 16);
+}
+
 static void test_timeout_and_memcap(void **s)
 {
 	const char *kv[] = { "defrag.timeout=10", "defrag.memcap=3000", NULL };
@@ -353,6 +392,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reverse_order_and_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vlan_separates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link_header_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout_and_memcap, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
