@@ -89,6 +89,18 @@ static int queue_piece(struct nj_reasm_mem *m, struct nj_seg **link, uint64_t of
 	return 0;
 }
 
+/* Delivered data is gone except the context kept in buf, which ends at
+ * next_off: a retransmission over it can still be told apart. */
+static bool old_data_differs(const struct nj_reasm *r, uint64_t off, uint64_t end,
+			     const uint8_t *data)
+{
+	uint64_t have = r->next_off - r->buf_len;
+	uint64_t from = off > have ? off : have;
+	uint64_t to = end < r->next_off ? end : r->next_off;
+
+	return from < to && memcmp(r->buf + (from - have), data + (from - off), to - from) != 0;
+}
+
 int nj_reasm_insert(struct nj_reasm *r, struct nj_reasm_mem *m, uint64_t off,
 		    const uint8_t *data, uint32_t len, unsigned *res)
 {
@@ -106,6 +118,8 @@ int nj_reasm_insert(struct nj_reasm *r, struct nj_reasm_mem *m, uint64_t off,
 	}
 	if (end > r->max_end)
 		r->max_end = end;
+	if (off < r->next_off && old_data_differs(r, off, end, data))
+		*res |= NJ_REASM_OVERLAP_DIFF;
 	if (end <= r->next_off) {
 		*res |= NJ_REASM_OLD | NJ_REASM_OVERLAP;
 		return 0;

@@ -40,7 +40,9 @@ struct nj_reasm {
 /* Results of nj_reasm_insert (bits). */
 enum {
 	NJ_REASM_OVERLAP = 1 << 0,              /* overlapped queued or old data */
-	NJ_REASM_OVERLAP_DIFF = 1 << 1,         /* ... with different bytes */
+	NJ_REASM_OVERLAP_DIFF = 1 << 1,         /* ... with different bytes (queued
+						 * data, or delivered data still
+						 * kept as context) */
 	NJ_REASM_OLD = 1 << 2,                  /* entirely before next_off */
 	NJ_REASM_DEPTH = 1 << 3,                /* cut at the reassembly depth */
 };

@@ -557,7 +557,7 @@ int nj_stream_stage_register(const struct nj_config *cfg)
 	int64_t ov = nj_config_get_int(cfg, "stream.inspect-overlap", 1500);
 	conf.inspect_overlap = ov < 0 ? 0 : ov > (1 << 20) ? (1 << 20) : (uint32_t)ov;
 	conf.policy = nj_policy_lookup(nj_config_get_str(cfg, "stream.reassembly.policy", "bsd"));
-	if (conf.policy < 0 || conf.policy == NJ_POLICY_BSD_RIGHT)
+	if (conf.policy < 0)
 		return -EINVAL;
 	nj_host_policy_free(&conf.hosts);
 	if ((rc = nj_host_policy_load_os(&conf.hosts, cfg, "host-os-policy")) < 0)

@@ -89,9 +89,16 @@ static void test_context_and_delivery(void **s)
 	assert_int_equal(c.new_off, 4);
 	assert_int_equal(c.offset, 2);
 	assert_memory_equal(c.data, "llo world!", 10);
-	/* retransmission of delivered data changes nothing */
-	nj_reasm_insert(&r, &m, 0, (const uint8_t *)"HELLO", 5, &res);
+	/* retransmission of delivered data changes nothing; different bytes
+	 * are noticed while they are still kept as context */
+	nj_reasm_insert(&r, &m, 0, (const uint8_t *)"HE", 2, &res);
 	assert_true(res & NJ_REASM_OLD);
+	assert_false(res & NJ_REASM_OVERLAP_DIFF);      /* no longer kept */
+	nj_reasm_insert(&r, &m, 8, (const uint8_t *)"rld!", 4, &res);
+	assert_true(res & NJ_REASM_OLD);
+	assert_false(res & NJ_REASM_OVERLAP_DIFF);
+	nj_reasm_insert(&r, &m, 8, (const uint8_t *)"RLD!", 4, &res);
+	assert_true(res & NJ_REASM_OVERLAP_DIFF);
 	assert_false(nj_reasm_pending(&r));
 	nj_reasm_free(&r, &m);
 	assert_int_equal(m.used, 0);

@@ -361,6 +361,22 @@ static void test_overlap_event_and_policy(void **state)
 	assert_memory_equal(p->stream->data, "1234BBBB", 8);
 }
 
+/* A retransmission with other bytes over data already delivered: the
+ * delivered bytes stand, the difference is an event. */
+static void test_retransmission_different_data(void **state)
+{
+	handshake();
+	struct nj_packet *p = cli(NJ_TH_ACK, 1, 1, "GOOD");
+	assert_non_null(p->stream);
+	p = cli(NJ_TH_ACK, 1, 1, "EVIL");
+	assert_null(p->stream);
+	assert_true(nj_pp_event_has(p, NJ_DEV_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA));
+	p = cli(NJ_TH_ACK, 1, 1, "GOOD");
+	assert_false(nj_pp_event_has(p, NJ_DEV_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA));
+	assert_int_equal(seen.len[0], 4);
+	assert_memory_equal(seen.stream[0], "GOOD", 4);
+}
+
 static void test_out_of_window(void **state)
 {
 	handshake();
@@ -456,6 +472,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_checksum_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overlap_event_and_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retransmission_different_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_reuse_after_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_depth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_os_policy, setup, teardown),
