@@ -91,7 +91,8 @@ static struct {
 } conf;
 
 static struct {
-	int v4_frags, v4_done, v6_frags, v6_done, memuse, memcap_drop, timeouts, overlaps;
+	int v4_frags, v4_done, v6_frags, v6_done, memuse, memcap_drop, timeouts, overlaps,
+		bad_csum;
 } ctr;
 
 bool nj_defrag_new_wins(int policy, uint32_t noff, uint32_t nend, uint32_t ooff, uint32_t oend)
@@ -540,6 +541,10 @@ static int defrag_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 		return NJ_BUS_CONTINUE;         /* no fragment header, or atomic */
 	}
 	p->flags |= NJ_PKT_IS_FRAGMENT;
+	if (p->flags & NJ_PKT_IPV4_CSUM_BAD) {
+		nj_counter_add(ctr.bad_csum, 1);        /* the host drops it too */
+		return NJ_BUS_CONTINUE;
+	}
 	add_fragment(w, t, p, &fi);
 	return NJ_BUS_CONTINUE;
 }
@@ -675,5 +680,6 @@ int nj_defrag_stage_register(const struct nj_config *cfg)
 	ctr.memcap_drop = nj_counter_register("defrag.memcap_drop");
 	ctr.timeouts = nj_counter_register("defrag.timeouts");
 	ctr.overlaps = nj_counter_register("defrag.overlaps");
+	ctr.bad_csum = nj_counter_register("defrag.invalid_checksum");
 	return nj_bus_register(&defrag_stage);
 }

@@ -17,7 +17,9 @@
  *   host-os-policy (as for streams) when no host-config entry matches.
  * Counters: defrag.ipv4.fragments, defrag.ipv4.reassembled,
  *   defrag.ipv6.fragments, defrag.ipv6.reassembled, defrag.memuse,
- *   defrag.memcap_drop, defrag.timeouts, defrag.overlaps.
+ *   defrag.memcap_drop, defrag.timeouts, defrag.overlaps,
+ *   defrag.invalid_checksum (IPv4 fragments flagged NJ_PKT_IPV4_CSUM_BAD
+ *   are not used).
  */
 #ifndef NJ_PREPROCESSORS_DEFRAG_H
 #define NJ_PREPROCESSORS_DEFRAG_H

@@ -291,6 +291,27 @@ static void test_reverse_order_and_ignored(void **s)
 	assert_false(p->flags & NJ_PKT_IS_FRAGMENT);
 }
 
+static void test_bad_checksum_not_used(void **s)
+{
+	uint64_t bc = nj_counter_get_by_name("defrag.invalid_checksum");
+
+	frag4("10.0.0.1", "10.0.0.2", 21, 0, 1, 'A', 8, 100);
+	memset(raw + 20, 'E', 8);
+	raw[7] = 1;
+	raw[6] = 0;
+	tb_ip(&pk, "10.0.0.1", "10.0.0.2", 1, 100);
+	pk.data = pk.l3 = raw;
+	pk.caplen = pk.l3_len = 28;
+	pk.flags |= NJ_PKT_IPV4_CSUM_BAD;
+	tb_run(&w, &pk);
+	assert_true(pk.flags & NJ_PKT_IS_FRAGMENT);
+	assert_int_equal(got.n, 0);
+	assert_int_equal(nj_counter_get_by_name("defrag.invalid_checksum") - bc, 1);
+	frag4("10.0.0.1", "10.0.0.2", 21, 8, 0, 'B', 8, 100);
+	assert_int_equal(got.n, 1);
+	assert_memory_equal(got.data + 20, "AAAAAAAABBBBBBBB", 16);
+}
+
 static void test_too_large(void **s)
 {
 	struct nj_packet *p = frag4("10.0.0.1", "10.0.0.2", 5, 8183 * 8, 0, 'A', 71, 100);
@@ -391,6 +412,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_policy_per_destination, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reverse_order_and_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_checksum_not_used, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vlan_separates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_header_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout_and_memcap, setup, teardown),
