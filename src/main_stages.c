@@ -10,6 +10,9 @@
 #include "detect/engine.h"
 #include "main_stages.h"
 #include "output/output.h"
+#include "preprocessors/defrag.h"
+#include "preprocessors/flow_table.h"
+#include "preprocessors/stream.h"
 
 /* The last stage: anomaly records for packets with decoder events. */
 static int output_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
@@ -30,8 +33,16 @@ int nj_stages_init(const struct nj_config *cfg, const char *log_dir, int linktyp
 {
 	nj_decode_init();
 	nj_decode_set_checksum_validation(nj_config_get_bool(cfg, "checksum-validation", true));
-	if (nj_decode_stage_register() < 0 || nj_detect_stage_register() < 0 ||
-	    nj_bus_register(&output_stage) < 0) {
+	if (nj_decode_stage_register() < 0) {
+		nj_err("cannot register the decoders");
+		return -1;
+	}
+	if (nj_defrag_stage_register(cfg) < 0 || nj_flow_stage_register(cfg) < 0 ||
+	    nj_stream_stage_register(cfg) < 0) {
+		nj_err("invalid defrag, flow or stream configuration");
+		return -1;
+	}
+	if (nj_detect_stage_register() < 0 || nj_bus_register(&output_stage) < 0) {
 		nj_err("cannot register the pipeline stages");
 		return -1;
 	}

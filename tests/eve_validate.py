@@ -255,7 +255,7 @@ def self_test(validator):
     with open(validator.nightjar_path, encoding="utf-8") as f:
         ours = json.load(f)
     expect(sorted(validator.additions) ==
-           ["process", "stats.checksum", "stats.correlation", "stats.output",
+           ["process", "stats.checksum", "stats.correlation", "stats.nightjar", "stats.output",
             "stats.prefilter", "stats.process", "stats.syscall", "syscall"],
            "schema lists its additions: %s" % validator.additions)
     if validator.suricata is None:

@@ -77,6 +77,8 @@ enum nj_pkt_flag {
 	NJ_PKT_NO_INSPECT = 1 << 7,    /* skip detection (e.g. invalid) */
 	NJ_PKT_TRUNCATED = 1 << 8,     /* decoding stopped early */
 	NJ_PKT_TUNNEL = 1 << 9,        /* the layers below are a tunnel's inner packet */
+	NJ_PKT_IN_STREAM = 1 << 10,    /* payload taken into TCP reassembly: rules see
+					* it in a stream chunk once it is in order */
 };
 
 struct nj_flow;

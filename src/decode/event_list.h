@@ -113,6 +113,13 @@
 	X(ERSPAN_HEADER_TOO_SMALL, "erspan.header_too_small")                  \
 	X(ERSPAN_UNSUPPORTED_VERSION, "erspan.unsupported_version")            \
 	X(UNKNOWN_LINKTYPE, "unknown_linktype")                                \
-	X(TOO_MANY_LAYERS, "too_many_layers")
+	X(TOO_MANY_LAYERS, "too_many_layers")                                  \
+	X(STREAM_3WHS_SYNACK_WITH_WRONG_ACK, "stream.3whs_synack_with_wrong_ack") \
+	X(STREAM_3WHS_SYNACK_IN_WRONG_DIRECTION, "stream.3whs_synack_in_wrong_direction") \
+	X(STREAM_3WHS_SYN_RESEND_DIFF_SEQ, "stream.3whs_syn_resend_diff_seq_on_syn_recv") \
+	X(STREAM_3WHS_WRONG_SEQ_WRONG_ACK, "stream.3whs_wrong_seq_wrong_ack")  \
+	X(STREAM_EST_PACKET_OUT_OF_WINDOW, "stream.est_packet_out_of_window")  \
+	X(STREAM_RST_INVALID, "stream.rst_invalid_ack")                        \
+	X(STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA, "stream.reassembly_overlap_different_data")
 
 #endif

@@ -24,7 +24,9 @@ void nj_decode_events_init(void)
 	 * decoder.<name> (decoder.too_many_layers), or only in decoder.invalid
 	 * when Suricata has no counter for them. */
 	for (int ev = 1; ev < NJ_DEV__COUNT; ev++) {
-		if (strchr(event_names[ev], '.'))
+		if (strncmp(event_names[ev], "stream.", 7) == 0)
+			snprintf(name, sizeof(name), "%s", event_names[ev]);
+		else if (strchr(event_names[ev], '.'))
 			snprintf(name, sizeof(name), "decoder.event.%s", event_names[ev]);
 		else if (ev == NJ_DEV_TOO_MANY_LAYERS)
 			snprintf(name, sizeof(name), "decoder.%s", event_names[ev]);

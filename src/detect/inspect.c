@@ -147,7 +147,9 @@ static bool default_payload(const struct nj_rule *r, const struct nj_packet *p, 
 		*stream = true;
 		return true;
 	}
-	if (want_stream || (p->flags & NJ_PKT_PSEUDO))
+	/* Payload that reassembly took is inspected once, in the chunk that
+	 * delivers it in order, not also as this (maybe out-of-order) packet. */
+	if (want_stream || (p->flags & (NJ_PKT_PSEUDO | NJ_PKT_IN_STREAM)))
 		return false;
 	b->ptr = p->payload;
 	b->len = p->payload_len;
@@ -289,6 +291,9 @@ void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct n
 		in[nin++] = (struct nj_pf_input){ NJ_BUF_PKT, p->stream->data, p->stream->len,
 						 (uint8_t)~(1u << NJ_PC_TCP_PKT) };
 		in[nin++] = (struct nj_pf_input){ NJ_BUF_STREAM, p->stream->data, p->stream->len, 0 };
+		in[nin++] = (struct nj_pf_input){ NJ_BUF_PKT, p->payload, p->payload_len,
+						 (uint8_t)(1u << NJ_PC_TCP_PKT) };
+	} else if (p->flags & NJ_PKT_IN_STREAM) {
 		in[nin++] = (struct nj_pf_input){ NJ_BUF_PKT, p->payload, p->payload_len,
 						 (uint8_t)(1u << NJ_PC_TCP_PKT) };
 	} else {

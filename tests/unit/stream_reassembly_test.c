@@ -1,0 +1,178 @@
+/* TCP segment list: every overlap policy on Novak/Sturges' overlap pattern,
+ * delivery with context, gaps and depth. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "preprocessors/host_policy.h"
+#include "preprocessors/stream_reassembly.h"
+
+/* The pattern (byte offsets, 8-byte units): originals first, then the
+ * overlapping segments. Same layout as the IP fragment tests. */
+static const struct {
+	char c;
+	uint32_t off, len;
+} novak[] = {
+	{ 'A', 0, 24 },   { 'B', 32, 16 },  { 'C', 48, 24 },  { 'D', 80, 8 },
+	{ 'E', 104, 16 }, { 'F', 120, 24 }, { 'G', 144, 16 }, { 'H', 160, 16 },
+	{ 'I', 176, 8 },  { 'J', 8, 32 },   { 'K', 48, 24 },  { 'L', 72, 24 },
+	{ 'M', 96, 24 },  { 'N', 128, 8 },  { 'O', 152, 8 },  { 'P', 160, 8 },
+	{ 'Q', 176, 16 },
+};
+
+static void expand(const char *units, char *out)
+{
+	for (size_t i = 0; units[i]; i++)
+		memset(out + i * 8, units[i], 8);
+}
+
+static void run_novak(int policy, const char *expect_units)
+{
+	struct nj_reasm r;
+	struct nj_reasm_mem m = { 0, 0 };
+	struct nj_stream_chunk c;
+	uint8_t data[64];
+	char expect[256];
+	unsigned res, any = 0;
+
+	nj_reasm_init(&r, policy, 0);
+	for (size_t i = 0; i < sizeof(novak) / sizeof(novak[0]); i++) {
+		memset(data, novak[i].c, novak[i].len);
+		assert_int_equal(nj_reasm_insert(&r, &m, novak[i].off, data, novak[i].len, &res), 0);
+		any |= res;
+	}
+	assert_true(any & NJ_REASM_OVERLAP_DIFF);
+	assert_int_equal(nj_reasm_deliver(&r, &m, 1500, false, &c), 1);
+	expand(expect_units, expect);
+	assert_int_equal(c.len, strlen(expect_units) * 8);
+	assert_memory_equal(c.data, expect, c.len);
+	assert_int_equal(c.new_off, 0);
+	assert_int_equal(c.offset, 0);
+	assert_false(c.has_gap);
+	nj_reasm_free(&r, &m);
+	assert_int_equal(m.used, 0);
+}
+
+static void test_bsd(void **s) { run_novak(NJ_POLICY_BSD, "AAAJJBCCCLLLMMMFFFGGHHIQ"); }
+static void test_windows(void **s) { run_novak(NJ_POLICY_WINDOWS, "AAAJJBCCCLLLMMMFFFGGHHIQ"); }
+static void test_macos(void **s) { run_novak(NJ_POLICY_MACOS, "AAAJJBCCCLLLMMMFFFGGHHIQ"); }
+static void test_linux(void **s) { run_novak(NJ_POLICY_LINUX, "AAAJJBCCCLLLMMMFFFGGHHQQ"); }
+static void test_old_linux(void **s) { run_novak(NJ_POLICY_OLD_LINUX, "AAAJJBKKKLLLMMMFFFGGHHQQ"); }
+static void test_solaris(void **s) { run_novak(NJ_POLICY_SOLARIS, "AJJJBBKKKLLLMMMFFFGGHHQQ"); }
+static void test_first(void **s) { run_novak(NJ_POLICY_FIRST, "AAAJBBCCCLDLMEEFFFGGHHIQ"); }
+static void test_last(void **s) { run_novak(NJ_POLICY_LAST, "AJJJJBKKKLLLMMMFNFGOPHQQ"); }
+
+static void test_context_and_delivery(void **s)
+{
+	struct nj_reasm r;
+	struct nj_reasm_mem m = { 0, 0 };
+	struct nj_stream_chunk c;
+	unsigned res;
+
+	nj_reasm_init(&r, NJ_POLICY_BSD, 0);
+	nj_reasm_insert(&r, &m, 0, (const uint8_t *)"hello ", 6, &res);
+	assert_int_equal(nj_reasm_deliver(&r, &m, 4, false, &c), 1);
+	assert_int_equal(c.len, 6);
+	assert_int_equal(c.new_off, 0);
+	/* out of order: nothing to deliver until the hole is filled */
+	nj_reasm_insert(&r, &m, 11, (const uint8_t *)"!", 1, &res);
+	assert_false(nj_reasm_ready(&r));
+	assert_int_equal(nj_reasm_deliver(&r, &m, 4, false, &c), 0);
+	nj_reasm_insert(&r, &m, 6, (const uint8_t *)"world", 5, &res);
+	assert_int_equal(nj_reasm_deliver(&r, &m, 4, false, &c), 1);
+	assert_int_equal(c.len, 4 + 6);
+	assert_int_equal(c.new_off, 4);
+	assert_int_equal(c.offset, 2);
+	assert_memory_equal(c.data, "llo world!", 10);
+	/* retransmission of delivered data changes nothing; different bytes
+	 * are noticed while they are still kept as context */
+	nj_reasm_insert(&r, &m, 0, (const uint8_t *)"HE", 2, &res);
+	assert_true(res & NJ_REASM_OLD);
+	assert_false(res & NJ_REASM_OVERLAP_DIFF);      /* no longer kept */
+	nj_reasm_insert(&r, &m, 8, (const uint8_t *)"rld!", 4, &res);
+	assert_true(res & NJ_REASM_OLD);
+	assert_false(res & NJ_REASM_OVERLAP_DIFF);
+	nj_reasm_insert(&r, &m, 8, (const uint8_t *)"RLD!", 4, &res);
+	assert_true(res & NJ_REASM_OVERLAP_DIFF);
+	assert_false(nj_reasm_pending(&r));
+	nj_reasm_free(&r, &m);
+	assert_int_equal(m.used, 0);
+}
+
+static void test_gap_skip(void **s)
+{
+	struct nj_reasm r;
+	struct nj_reasm_mem m = { 0, 0 };
+	struct nj_stream_chunk c;
+	unsigned res;
+
+	nj_reasm_init(&r, NJ_POLICY_BSD, 0);
+	nj_reasm_insert(&r, &m, 0, (const uint8_t *)"abc", 3, &res);
+	nj_reasm_deliver(&r, &m, 100, false, &c);
+	nj_reasm_insert(&r, &m, 10, (const uint8_t *)"xyz", 3, &res);
+	/* acked up to 13 but 3..10 never seen: the hole is a gap */
+	assert_true(nj_reasm_ack_gap(&r, 13));
+	assert_true(nj_reasm_ready(&r));
+	assert_int_equal(nj_reasm_deliver(&r, &m, 100, false, &c), 1);
+	assert_true(c.has_gap);
+	assert_int_equal(c.new_off, 0);     /* no context across a hole */
+	assert_int_equal(c.offset, 10);
+	assert_memory_equal(c.data, "xyz", 3);
+	/* skip_gap delivers past a hole without an ack */
+	nj_reasm_insert(&r, &m, 20, (const uint8_t *)"q", 1, &res);
+	assert_int_equal(nj_reasm_deliver(&r, &m, 100, false, &c), 0);
+	assert_int_equal(nj_reasm_deliver(&r, &m, 100, true, &c), 1);
+	assert_true(c.has_gap);
+	assert_int_equal(c.offset, 20);
+	nj_reasm_free(&r, &m);
+}
+
+static void test_depth_and_memcap(void **s)
+{
+	struct nj_reasm r;
+	struct nj_reasm_mem m = { 0, 0 };
+	struct nj_stream_chunk c;
+	unsigned res;
+	uint8_t big[100];
+
+	memset(big, 'x', sizeof(big));
+	nj_reasm_init(&r, NJ_POLICY_BSD, 50);
+	nj_reasm_insert(&r, &m, 0, big, 100, &res);
+	assert_true(res & NJ_REASM_DEPTH);
+	nj_reasm_deliver(&r, &m, 0, false, &c);
+	assert_int_equal(c.len, 50);
+	nj_reasm_insert(&r, &m, 100, big, 10, &res);
+	assert_true(res & NJ_REASM_DEPTH);
+	assert_false(nj_reasm_pending(&r));
+	nj_reasm_free(&r, &m);
+
+	struct nj_reasm_mem small = { 0, 64 };
+	nj_reasm_init(&r, NJ_POLICY_BSD, 0);
+	assert_int_equal(nj_reasm_insert(&r, &small, 5, big, 100, &res), -ENOMEM);
+	assert_false(nj_reasm_pending(&r));
+	assert_int_equal(small.used, 0);
+	nj_reasm_free(&r, &small);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bsd),
+		cmocka_unit_test(test_windows),
+		cmocka_unit_test(test_macos),
+		cmocka_unit_test(test_linux),
+		cmocka_unit_test(test_old_linux),
+		cmocka_unit_test(test_solaris),
+		cmocka_unit_test(test_first),
+		cmocka_unit_test(test_last),
+		cmocka_unit_test(test_context_and_delivery),
+		cmocka_unit_test(test_gap_skip),
+		cmocka_unit_test(test_depth_and_memcap),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
