@@ -237,6 +237,68 @@ static void mask_addr(struct nj_addr *a, unsigned bits)
 	}
 }
 
+typedef unsigned __int128 u128;
+
+static u128 to_u128(const struct nj_addr *a)
+{
+	u128 v = 0;
+	unsigned n = a->family == 4 ? 4 : 16;
+
+	for (unsigned i = 0; i < n; i++)
+		v = (v << 8) | a->b[i];
+	return v;
+}
+
+static void from_u128(u128 v, uint8_t family, struct nj_addr *a)
+{
+	unsigned n = family == 4 ? 4 : 16;
+
+	memset(a, 0, sizeof(*a));
+	a->family = family;
+	for (unsigned i = n; i-- > 0;) {
+		a->b[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+/* "a-b": the smallest list of CIDR blocks covering the range exactly. */
+static int addr_range(struct walker *w, const char *lo_s, const char *hi_s, bool neg)
+{
+	struct nj_addrset *set = w->set;
+	struct nj_addr lo, hi;
+
+	if (nj_addr_parse(lo_s, &lo) < 0 || nj_addr_parse(hi_s, &hi) < 0 || lo.family != hi.family) {
+		snprintf(w->err, w->errlen, "invalid address range '%s-%s'", lo_s, hi_s);
+		return -1;
+	}
+	unsigned bits = lo.family == 4 ? 32 : 128;
+	u128 a = to_u128(&lo), b = to_u128(&hi);
+	if (a > b) {
+		snprintf(w->err, w->errlen, "invalid address range '%s-%s'", lo_s, hi_s);
+		return -1;
+	}
+	for (;;) {
+		unsigned size = 0;      /* block of 2^size addresses */
+		while (size < bits) {
+			u128 block = (u128)1 << (size + 1);
+			if ((a & (block - 1)) != 0 || a + block - 1 > b || a + block - 1 < a)
+				break;
+			size++;
+		}
+		struct nj_cidr c;
+		from_u128(a, lo.family, &c.net);
+		c.bits = (uint8_t)(bits - size);
+		int rc = neg ? push((void **)&set->neg, &set->nneg, sizeof(c), &c)
+			     : push((void **)&set->pos, &set->npos, sizeof(c), &c);
+		if (rc < 0)
+			return rc;
+		u128 last = a + (((u128)1 << size) - 1);
+		if (size == 128 || last >= b)
+			return 0;
+		a = last + 1;
+	}
+}
+
 static int addr_leaf(struct walker *w, const char *s, size_t n, bool neg)
 {
 	struct nj_addrset *set = w->set;
@@ -258,6 +320,11 @@ static int addr_leaf(struct walker *w, const char *s, size_t n, bool neg)
 	}
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';
+	char *dash = strchr(tmp, '-');
+	if (dash) {
+		*dash = '\0';
+		return addr_range(w, tmp, dash + 1, neg);
+	}
 	slash = strchr(tmp, '/');
 	if (slash)
 		*slash = '\0';

@@ -14,7 +14,7 @@ static const struct nj_keyword *const table[] = {
 	&kw_flags, &kw_tcp_flags, &kw_seq, &kw_ack, &kw_window,
 	&kw_itype, &kw_icode, &kw_icmp_id, &kw_icmp_seq,
 	&kw_decode_event,
-	&kw_flow,
+	&kw_flow, &kw_stream_size,
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))

@@ -15,7 +15,7 @@ extern const struct nj_keyword kw_ttl, kw_tos, kw_id, kw_fragoffset, kw_ip_proto
 extern const struct nj_keyword kw_flags, kw_tcp_flags, kw_seq, kw_ack, kw_window;
 extern const struct nj_keyword kw_itype, kw_icode, kw_icmp_id, kw_icmp_seq;
 extern const struct nj_keyword kw_decode_event;
-extern const struct nj_keyword kw_flow;
+extern const struct nj_keyword kw_flow, kw_stream_size;
 
 /* Sticky buffers and legacy buffer modifiers (kw_buffers.c). */
 const struct nj_keyword *nj_buffer_keyword(const char *name);
