@@ -26,6 +26,8 @@
 
 #include "capture/sensor.h"
 #include "capture/trace.h"
+#include "core/alert.h"
+#include "core/config.h"
 #include "core/counters.h"
 #include "core/log.h"
 #include "core/syscall.h"
@@ -59,12 +61,12 @@ static int on_event(struct nj_syscall *sc, void *arg)
 	struct saved *s;
 
 	nj_proctable_update(procs, sc);
-	if (rec)
-		nj_trace_write(rec, sc);
 	if (!watch || nevs == MAX_EVENTS)
 		return 0;
 	if (sc->pid != (uint32_t)watch && sc->ppid != (uint32_t)watch)
 		return 0;
+	if (rec)
+		nj_trace_write(rec, sc);
 	s = &evs[nevs++];
 	s->sc = *sc;
 	s->path = dup_or_null(sc->path);
@@ -490,6 +492,90 @@ static void check_setuid(struct nj_sensor *s)
 	printf("ok setuid\n");
 }
 
+/* A one-page ring buffer that is not read while a child opens files in a
+ * loop must drop, count the drops per category and raise the engine
+ * alert. */
+static int drop_alerts;
+static uint32_t drop_sid;
+
+static void count_alert(struct nj_worker *w, const struct nj_alert *a, void *arg)
+{
+	if (a->rule->gid == NJ_SENSOR_DROP_GID && a->rule->sid >= NJ_SENSOR_DROP_SID &&
+	    a->rule->sid < NJ_SENSOR_DROP_SID + 7) {
+		drop_alerts++;
+		if (a->rule->sid == NJ_SENSOR_DROP_SID + 1)
+			drop_sid = a->rule->sid;
+	}
+}
+
+static void act_many_opens(void)
+{
+	for (int i = 0; i < 5000; i++)
+		close(open("/etc/hostname", O_RDONLY));
+}
+
+static void check_drops(void)
+{
+	struct nj_config *cfg = nj_config_new();
+	struct nj_sensor *s;
+	struct nj_sc_set set = { { 0 } };
+	int go[2], st;
+	char c = 0;
+	pid_t pid;
+
+	nj_config_set(cfg, "sensor.ringbuf-size", "4kb");
+	s = nj_sensor_open(cfg);
+	nj_sc_set_add(&set, NJ_SC_OPENAT);
+	if (!s || nj_sensor_start(s, &set)) {
+		fail("drops", "cannot start a second sensor");
+		return;
+	}
+	nj_alert_sink_register(count_alert, NULL);
+	if (pipe(go))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		act_many_opens();
+		_exit(0);
+	}
+	if (write(go[1], &c, 1) != 1)
+		fail("drops", "cannot start the child");
+	waitpid(pid, &st, 0);
+	nj_sensor_poll(s, 0, NULL, NULL);
+	/* Within the 10 s rate limit a second look raises nothing new. */
+	{
+		int before = drop_alerts;
+		unsigned long long dropped = nj_sensor_drops(s);
+
+		sleep(1);
+		pid = fork();
+		if (pid == 0) {
+			act_many_opens();
+			_exit(0);
+		}
+		waitpid(pid, &st, 0);
+		nj_sensor_poll(s, 0, NULL, NULL);
+		if (nj_sensor_drops(s) <= dropped || drop_alerts != before)
+			fail("drops", "second burst: drops %llu -> %llu, alerts %d -> %d", dropped,
+			     nj_sensor_drops(s), before, drop_alerts);
+	}
+	if (nj_sensor_drops(s) == 0)
+		fail("drops", "no drops with a 4 KiB ring buffer");
+	else if (nj_counter_get_by_name("syscall.drops") != nj_sensor_drops(s) ||
+		 nj_counter_get_by_name("syscall.drops_by_type.file") == 0)
+		fail("drops", "drop counters not published");
+	else if (drop_sid != NJ_SENSOR_DROP_SID + 1)
+		fail("drops", "%d drop alerts (sid %u)", drop_alerts, drop_sid);
+	else
+		printf("ok drops (%llu dropped, alert sid %u)\n", nj_sensor_drops(s), drop_sid);
+	nj_sensor_free(s);
+	nj_config_free(cfg);
+	close(go[0]);
+	close(go[1]);
+}
+
 /* --- main -------------------------------------------------------------- */
 
 static int print_event(struct nj_syscall *sc, void *arg)
@@ -584,6 +670,7 @@ int main(int argc, char **argv)
 		fail("counters", "bad records");
 	nj_sensor_free(s);
 	nj_proctable_free(procs);
+	check_drops();
 	if (rec && nj_trace_close(rec))
 		fail("record", "trace write failed");
 	{
