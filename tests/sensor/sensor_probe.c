@@ -502,9 +502,12 @@ static void count_alert(struct nj_worker *w, const struct nj_alert *a, void *arg
 {
 	if (a->rule->gid == NJ_SENSOR_DROP_GID && a->rule->sid >= NJ_SENSOR_DROP_SID &&
 	    a->rule->sid < NJ_SENSOR_DROP_SID + 7) {
-		drop_alerts++;
-		if (a->rule->sid == NJ_SENSOR_DROP_SID + 1)
+		/* Other categories may drop too (the whole machine is
+		 * traced): count the file category's alerts only. */
+		if (a->rule->sid == NJ_SENSOR_DROP_SID + 1) {
+			drop_alerts++;
 			drop_sid = a->rule->sid;
+		}
 	}
 }
 
