@@ -50,8 +50,22 @@ struct {
 	__uint(max_entries, 8192);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
-	__type(value, struct nj_sr_record);
+	/* Everything but argv: a traced open copies 3 KiB here, not 7. */
+	__uint(value_size, NJ_SR_SIZE_PATH2);
 } inflight SEC(".maps");
+
+/* argv of execs in flight, by thread id. */
+struct exec_argv {
+	char argv[NJ_SR_ARGV_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct exec_argv);
+} execargs SEC(".maps");
 
 /* A record under construction (too big for the BPF stack). The argv area
  * has NJ_ARG_MAX bytes of slack so that every read has a constant size. */
@@ -212,6 +226,8 @@ int nj_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	}
 	if (bpf_map_update_elem(&inflight, &tid, r, BPF_ANY))
 		count_drop(NJ_SR_CAT_STASH);
+	else if (r->argv_len && bpf_map_update_elem(&execargs, &tid, r->argv, BPF_ANY))
+		r->argv_len = 0;
 	return 0;
 }
 
@@ -378,15 +394,36 @@ static __always_inline void read_sock(struct nj_sr_record *r, struct task_struct
 	}
 }
 
+/* Size of a record without argv (an inflight entry). */
 static __always_inline __u32 record_size(const struct nj_sr_record *r, const struct nj_sr_filter *f)
 {
-	if (r->argv_len)
-		return NJ_SR_SIZE_ALL;
 	if (f->path2_arg < 6 || (r->flags & NJ_SR_F_BASE))
 		return NJ_SR_SIZE_PATH2;
 	if (f->path_arg < 6 || r->exe[0])
 		return NJ_SR_SIZE_PATH;
 	return NJ_SR_SIZE_HDR;
+}
+
+/* An exec record: the inflight part and its argv, joined in the per-CPU
+ * scratch record and sent whole. */
+static __always_inline void emit_exec(struct nj_sr_record *r, const struct nj_sr_filter *f,
+				      __u32 key)
+{
+	struct nj_sr_record *out = scratch_get();
+	struct exec_argv *argv = bpf_map_lookup_elem(&execargs, &key);
+	__u32 size = NJ_SR_SIZE_PATH2;
+
+	if (!out)
+		return;
+	bpf_probe_read_kernel(out, NJ_SR_SIZE_PATH2, r);
+	if (argv && out->argv_len) {
+		bpf_probe_read_kernel(out->argv, sizeof(out->argv), argv->argv);
+		size = NJ_SR_SIZE_ALL;
+	} else {
+		out->argv_len = 0;
+	}
+	if (bpf_ringbuf_output(&events, out, size, 0))
+		count_drop(f->cat < NJ_SR_CAT__COUNT ? f->cat : NJ_SR_CAT_OTHER);
 }
 
 SEC("tracepoint/raw_syscalls/sys_exit")
@@ -432,11 +469,16 @@ int nj_sys_exit(struct trace_event_raw_sys_exit *ctx)
 		read_sock(r, task, fd);
 	}
 	resolve_base(r, f, task);
-	size = record_size(r, f);
-	if (bpf_ringbuf_output(&events, r, size, 0))
-		count_drop(f->cat < NJ_SR_CAT__COUNT ? f->cat : NJ_SR_CAT_OTHER);
+	if (f->argv_arg < 6) {
+		emit_exec(r, f, tid);
+	} else {
+		size = record_size(r, f);
+		if (bpf_ringbuf_output(&events, r, size, 0))
+			count_drop(f->cat < NJ_SR_CAT__COUNT ? f->cat : NJ_SR_CAT_OTHER);
+	}
 out:
 	bpf_map_delete_elem(&inflight, &tid);
+	bpf_map_delete_elem(&execargs, &tid);
 	return 0;
 }
 
@@ -454,7 +496,7 @@ int nj_sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 	struct nj_sr_record *r;
 	struct file *exe;
 	const unsigned char *name;
-	__u32 nr, size;
+	__u32 nr;
 
 	r = bpf_map_lookup_elem(&inflight, &old);
 	if (!r)
@@ -479,11 +521,11 @@ int nj_sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 	} else {
 		resolve_base(r, f, task);
 	}
-	size = record_size(r, f);
-	if (!(f->cflags & NJ_SR_C_NOEMIT) && bpf_ringbuf_output(&events, r, size, 0))
-		count_drop(f->cat < NJ_SR_CAT__COUNT ? f->cat : NJ_SR_CAT_OTHER);
+	if (!(f->cflags & NJ_SR_C_NOEMIT))
+		emit_exec(r, f, old);
 out:
 	bpf_map_delete_elem(&inflight, &old);
+	bpf_map_delete_elem(&execargs, &old);
 	return 0;
 }
 
