@@ -468,7 +468,17 @@ int nj_sys_exit(struct trace_event_raw_sys_exit *ctx)
 
 		read_sock(r, task, fd);
 	}
-	resolve_base(r, f, task);
+	if (f->cflags & NJ_SR_C_FDPATH) {
+		struct file *file = fd_file(task, (long)r->args[0]);
+
+		if (file) {
+			walk_path(r, task, BPF_CORE_READ(file, f_path.dentry),
+				  BPF_CORE_READ(file, f_path.mnt));
+			r->flags |= NJ_SR_F_BASE_SELF;
+		}
+	} else {
+		resolve_base(r, f, task);
+	}
 	if (f->argv_arg < 6) {
 		emit_exec(r, f, tid);
 	} else {
@@ -517,7 +527,7 @@ int nj_sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 	fill_task(r, task);
 	if (!r->path_len && exe) {
 		walk_path(r, task, BPF_CORE_READ(exe, f_path.dentry), BPF_CORE_READ(exe, f_path.mnt));
-		r->flags |= NJ_SR_F_BASE_EXE;
+		r->flags |= NJ_SR_F_BASE_SELF;
 	} else {
 		resolve_base(r, f, task);
 	}

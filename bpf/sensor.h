@@ -47,7 +47,7 @@ enum nj_sr_cat {
 #define NJ_SR_F_PATH_FAULT   (1u << 6)  /* user pointer could not be read */
 #define NJ_SR_F_BASE         (1u << 7)  /* base holds the directory of path */
 #define NJ_SR_F_BASE_TRUNC   (1u << 8)  /* base lost leading components */
-#define NJ_SR_F_BASE_EXE     (1u << 9)  /* base is the exec'd image itself */
+#define NJ_SR_F_BASE_SELF    (1u << 9)  /* base is the file itself (exec image, fd) */
 
 /* How the kernel side reads a call's arguments: one entry per syscall
  * number in the `filter` map, written by user space at load time. An entry
@@ -60,6 +60,7 @@ enum nj_sr_cat {
 #define NJ_SR_C_CLONE3  (1u << 1) /* arg 0 is a struct clone_args * */
 #define NJ_SR_C_CLONE   (1u << 2) /* arg 0 holds clone flags */
 #define NJ_SR_C_NOEMIT  (1u << 3) /* stashed for the state set, not sent */
+#define NJ_SR_C_FDPATH  (1u << 4) /* arg 0 is an fd whose path is wanted */
 
 struct nj_sr_filter {
 	unsigned short type;    /* enum nj_sc_type (src/core/syscall.h) */

@@ -84,10 +84,10 @@ static const struct call calls[] = {
 	C(SYS_renameat, RENAMEAT, FILE, 1, 3, N, N, 0, 0, 2),
 	C(SYS_renameat2, RENAMEAT2, FILE, 1, 3, N, N, 0, 0, 2),
 	C(SYS_chmod, CHMOD, FILE, 0, N, N, N, 0, -1, -1),
-	C(SYS_fchmod, FCHMOD, FILE, N, N, N, N, 0, -1, -1),
+	C(SYS_fchmod, FCHMOD, FILE, N, N, N, N, NJ_SR_C_FDPATH, -1, -1),
 	C(SYS_fchmodat, FCHMODAT, FILE, 1, N, N, N, 0, 0, -1),
 	C(SYS_chown, CHOWN, FILE, 0, N, N, N, 0, -1, -1),
-	C(SYS_fchown, FCHOWN, FILE, N, N, N, N, 0, -1, -1),
+	C(SYS_fchown, FCHOWN, FILE, N, N, N, N, NJ_SR_C_FDPATH, -1, -1),
 	C(SYS_lchown, LCHOWN, FILE, 0, N, N, N, 0, -1, -1),
 	C(SYS_fchownat, FCHOWNAT, FILE, 1, N, N, N, 0, 0, -1),
 	C(SYS_link, LINK, FILE, 0, 1, N, N, 0, -1, -1),
@@ -99,7 +99,7 @@ static const struct call calls[] = {
 	C(SYS_mount, MOUNT, FILE, 1, 0, N, N, 0, -1, -1),
 	C(SYS_umount2, UMOUNT2, FILE, 0, N, N, N, 0, -1, -1),
 	C(SYS_init_module, INIT_MODULE, OTHER, N, 2, N, N, 0, -1, -1),
-	C(SYS_finit_module, FINIT_MODULE, OTHER, N, 1, N, N, 0, -1, -1),
+	C(SYS_finit_module, FINIT_MODULE, OTHER, N, 1, N, N, NJ_SR_C_FDPATH, -1, -1),
 	C(SYS_delete_module, DELETE_MODULE, OTHER, 0, N, N, N, 0, -1, -1),
 	C(SYS_kill, KILL, PROC, N, N, N, N, 0, -1, -1),
 	C(SYS_dup2, DUP2, OTHER, N, N, N, N, 0, -1, -1),
@@ -527,13 +527,31 @@ static const char *kernel_base(struct nj_sensor *s, const struct nj_sr_record *r
 	memcpy(s->base, r->base + off, len);
 	s->base[len] = 0;
 	s->base[strnlen(s->base, len)] = 0;
-	if ((r->flags & NJ_SR_F_BASE_EXE) && strcmp(s->base, "/") == 0 && r->exe[0]) {
+	if ((r->flags & NJ_SR_F_BASE_SELF) && strcmp(s->base, "/") == 0 && r->exe[0]) {
 		size_t n = strnlen(r->exe, sizeof(r->exe));
 
 		memcpy(s->base + 1, r->exe, n);
 		s->base[n + 1] = 0;
 	}
 	return s->base;
+}
+
+/* A relative symlink target is relative to the link's directory, not to
+ * the caller's cwd. */
+static void symlink_target(struct nj_sensor *s, struct nj_syscall *sc)
+{
+	char dir[4096];
+	const char *slash = strrchr(sc->newpath, '/');
+	size_t n = slash ? (size_t)(slash - sc->newpath) : 0;
+	int len;
+
+	if (n >= sizeof(dir))
+		return;
+	memcpy(dir, sc->newpath, n);
+	dir[n] = 0;
+	len = nj_path_resolve(n ? dir : "/", s->raw, s->path, sizeof(s->path));
+	sc->path_len = len < 0 ? (uint32_t)strlen(s->path) : (uint32_t)len;
+	sc->path = s->path;
 }
 
 static void decode_paths(struct nj_sensor *s, const struct nj_sr_record *r, const struct call *c,
@@ -576,7 +594,7 @@ static void decode_paths(struct nj_sensor *s, const struct nj_sr_record *r, cons
 		break;
 	}
 	kbase = kernel_base(s, r);
-	if (r->flags & NJ_SR_F_BASE_EXE) {
+	if (r->flags & NJ_SR_F_BASE_SELF) {
 		/* execveat(fd, "", AT_EMPTY_PATH): the image's own path. */
 		sc->path_len = nj_path_resolve(NULL, kbase ? kbase : "/", s->path, sizeof(s->path)) > 0
 				       ? (uint32_t)strlen(s->path) : 0;
@@ -585,7 +603,11 @@ static void decode_paths(struct nj_sensor *s, const struct nj_sr_record *r, cons
 		sc->path_len = resolve(kbase, sc->pid, sc->dirfd, s->raw, s->path, sizeof(s->path));
 		sc->path = s->path;
 	}
-	if (p2 && s->raw2[0]) {
+	if (p2 && s->raw2[0] && c->type == NJ_SC_MOUNT) {
+		/* A mount source is a device, a directory or a name ("tmpfs"). */
+		sc->newpath = s->raw2;
+		sc->newpath_len = (uint32_t)strlen(s->raw2);
+	} else if (p2 && s->raw2[0]) {
 		int d2 = c->dirfd2_arg >= 0 ? (int)r->args[c->dirfd2_arg] : AT_FDCWD;
 
 		/* The kernel's base is the first path's directory: valid for
@@ -595,10 +617,18 @@ static void decode_paths(struct nj_sensor *s, const struct nj_sr_record *r, cons
 		sc->newpath_len = resolve(kbase, sc->pid, d2, s->raw2, s->newpath, sizeof(s->newpath));
 		sc->newpath = s->newpath;
 	}
+	if ((c->type == NJ_SC_SYMLINK || c->type == NJ_SC_SYMLINKAT) && sc->newpath &&
+	    sc->raw_path_len && s->raw[0] != '/')
+		symlink_target(s, sc);
 	return;
 fd_target:
 	sc->fd = (int32_t)r->args[0];
-	sc->path_len = fd_path(sc->pid, (long)r->args[0], s->path, sizeof(s->path));
+	if ((r->flags & NJ_SR_F_BASE_SELF) && (kbase = kernel_base(s, r))) {
+		sc->path_len = (uint32_t)strlen(kbase);
+		memcpy(s->path, kbase, sc->path_len + 1);
+	} else {
+		sc->path_len = fd_path(sc->pid, (long)r->args[0], s->path, sizeof(s->path));
+	}
 	sc->path = s->path;
 }
 

@@ -579,6 +579,48 @@ static void check_drops(void)
 	close(go[1]);
 }
 
+static void act_files(void)
+{
+	int fd;
+
+	if (chdir(tmpdir) || mkdir("d", 0700) || symlink("../sub/../target", "d/link"))
+		_exit(12);
+	fd = open("d/x", O_WRONLY | O_CREAT, 0644);
+	if (fd < 0 || fchmod(fd, 0600) || dup2(fd, 100) != 100 || unlink("d/link"))
+		_exit(12);
+}
+
+/* Paths of a process that has exited before its events are read: the
+ * kernel side resolved them (cwd and fd dentry walks), /proc cannot. */
+static void check_files(struct nj_sensor *s)
+{
+	char d[128], link[128], target[128], x[128];
+	pid_t pid = run(s, "files", act_files);
+	struct saved *m, *l, *f, *u, *du;
+
+	snprintf(d, sizeof(d), "%s/d", tmpdir);
+	snprintf(link, sizeof(link), "%s/d/link", tmpdir);
+	snprintf(target, sizeof(target), "%s/target", tmpdir);
+	snprintf(x, sizeof(x), "%s/d/x", tmpdir);
+	m = find_ev(NJ_SC_MKDIR, NJ_SC_MKDIRAT, pid, d);
+	CHECK("files", m && m->sc.mode == 0700 && m->sc.ret == 0 && strcmp(m->raw, "d") == 0,
+	      "mkdir");
+	l = find_ev(NJ_SC_SYMLINK, NJ_SC_SYMLINKAT, pid, NULL);
+	CHECK("files", l && l->newpath && strcmp(l->newpath, link) == 0, "symlink newpath %s",
+	      l ? l->newpath : "-");
+	CHECK("files", strcmp(l->path, target) == 0 && strcmp(l->raw, "../sub/../target") == 0,
+	      "symlink target %s", l->path);
+	f = find_ev(NJ_SC_FCHMOD, NJ_SC_FCHMOD, pid, x);
+	CHECK("files", f && f->sc.mode == 0600 && f->sc.fd >= 3 && f->sc.ret == 0, "fchmod");
+	du = find_ev(NJ_SC_DUP2, NJ_SC_DUP2, pid, NULL);
+	CHECK("files", du && du->sc.fd == f->sc.fd && du->sc.fd2 == 100 && du->sc.ret == 100,
+	      "dup2");
+	u = find_ev(NJ_SC_UNLINK, NJ_SC_UNLINKAT, pid, link);
+	CHECK("files", u && u->sc.ret == 0 && strcmp(u->raw, "d/link") == 0, "unlink");
+	printf("ok files (%s, %s, %s)\n", nj_sc_type_name(m->sc.type), nj_sc_type_name(l->sc.type),
+	       nj_sc_type_name(u->sc.type));
+}
+
 /* --- main -------------------------------------------------------------- */
 
 static int print_event(struct nj_syscall *sc, void *arg)
@@ -662,6 +704,7 @@ int main(int argc, char **argv)
 	check_rename(s);
 	check_chmod(s);
 	check_setuid(s);
+	check_files(s);
 	clear_events();
 	printf("syscall.events %llu syscall.drops %llu process.tracked %llu\n",
 	       (unsigned long long)nj_counter_get_by_name("syscall.events"),
