@@ -75,7 +75,7 @@ static void test_replay_probe(void **state)
 	struct ev *e, *b, *c, *a, *f, *p, *u, *o;
 
 	assert_int_equal(load(PROBE), 0);
-	assert_int_equal(nevs, 70);
+	assert_int_equal(nevs, 77);
 
 	e = find(NJ_SC_EXECVE, "/bin/echo");
 	assert_non_null(e);
@@ -137,6 +137,16 @@ static void test_replay_probe(void **state)
 	assert_non_null(e);
 	assert_int_equal(e->sc.mode, 04755);
 
+	e = find(NJ_SC_SYMLINK, NULL);
+	assert_non_null(e);
+	assert_string_equal(e->raw, "../sub/../target");
+	assert_int_equal(strcmp(e->path + strlen(e->path) - 7, "/target"), 0);
+	assert_int_equal(strcmp(e->newpath + strlen(e->newpath) - 7, "/d/link"), 0);
+	e = find(NJ_SC_FCHMOD, NULL);
+	assert_non_null(e);
+	assert_int_equal(e->sc.mode, 0600);
+	assert_int_equal(strcmp(e->path + strlen(e->path) - 4, "/d/x"), 0);
+
 	u = find(NJ_SC_SETUID, NULL);
 	assert_non_null(u);
 	assert_int_equal(u->sc.ids[0], 65534);
@@ -165,7 +175,7 @@ static void test_peek(void **state)
 		assert_int_equal(sc.ts.tv_usec, a.tv_usec);
 		n++;
 	}
-	assert_int_equal(n, 70);
+	assert_int_equal(n, 77);
 	assert_int_equal(nj_trace_next(t, &sc), 0);
 	nj_trace_close(t);
 }
@@ -205,7 +215,7 @@ static void test_roundtrip(void **state)
 	assert_null(fgets(line2, sizeof(line2), f2));
 	fclose(f1);
 	fclose(f2);
-	assert_int_equal(n, 70);
+	assert_int_equal(n, 77);
 
 	back = nj_trace_open_read(tmp);
 	assert_int_equal(nj_trace_next(back, &sc2), 1);
