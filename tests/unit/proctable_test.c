@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "core/bus.h"
 #include "core/config.h"
 #include "core/counters.h"
 #include "core/syscall.h"
@@ -212,12 +213,39 @@ static void test_memcap(void **state)
 	nj_config_free(cfg);
 }
 
+static void test_stage(void **state)
+{
+	struct nj_worker w;
+	struct nj_syscall sc;
+	struct nj_event ev = { .kind = NJ_EV_SYSCALL, .sc = &sc };
+	struct nj_proctable *t;
+
+	nj_bus_reset();
+	assert_int_equal(nj_bus_register(&nj_proctable_stage), 0);
+	assert_int_equal(nj_worker_init(&w, 0, true), 0);
+	t = nj_proctable_of(&w);
+	assert_non_null(t);
+	event(&sc, NJ_SC_OPENAT, 300, 1, "cat", 50);
+	nj_bus_dispatch(&w, &ev);
+	assert_non_null(sc.proc);
+	assert_int_equal(sc.proc->pid, 300);
+	assert_string_equal(sc.proc->name, "cat");
+	event(&sc, NJ_SC_EXIT, 300, 1, "cat", 51);
+	nj_bus_dispatch(&w, &ev);
+	w.now.tv_sec = 100;
+	nj_bus_tick(&w);
+	assert_null(nj_proctable_lookup(t, 300));
+	nj_worker_fini(&w);
+	nj_bus_reset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_seed, setup, teardown),
 		cmocka_unit_test(test_lifecycle),
 		cmocka_unit_test(test_memcap),
+		cmocka_unit_test(test_stage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
