@@ -32,6 +32,8 @@ const volatile __u32 self_tgid = 0;
 /* enum nj_sc_type values of the scheduler records (user space sets them). */
 const volatile __u32 type_proc_fork = 0;
 const volatile __u32 type_exit = 0;
+/* sensor.exec-env: read envp of exec calls. */
+const volatile bool read_env = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -54,9 +56,11 @@ struct {
 	__uint(value_size, NJ_SR_SIZE_PATH2);
 } inflight SEC(".maps");
 
-/* argv of execs in flight, by thread id. */
+/* argv (and environment) of execs in flight, by thread id: the tail of
+ * the record from argv on. */
 struct exec_argv {
 	char argv[NJ_SR_ARGV_MAX];
+	char env[NJ_SR_ENV_MAX];
 };
 
 struct {
@@ -121,51 +125,55 @@ static __always_inline __u32 read_path(char *dst, __u64 uptr, __u32 *flags, __u3
 	return (__u32)n - 1;
 }
 
-struct argv_ctx {
+struct strs_ctx {
 	struct nj_sr_record *r;
-	__u64 uargv;
-	__u32 off;
+	char *area;             /* r->argv or r->env: 4 KiB + 1 KiB after it */
+	__u64 uptr;             /* user char *const [] */
+	__u32 off, count, max_count, trunc;
 };
 
-/* One argument per bpf_loop() step: the verifier then checks the body
- * once instead of once per unrolled iteration. */
-static long read_arg(__u32 i, void *data)
+/* One string per bpf_loop() step: the verifier then checks the body once
+ * instead of once per unrolled iteration. */
+static long read_str(__u32 i, void *data)
 {
-	struct argv_ctx *c = data;
-	struct nj_sr_record *r = c->r;
+	struct strs_ctx *c = data;
 	const char *p = NULL;
 	long n;
 
-	if (bpf_probe_read_user(&p, sizeof(p), (const void *)(c->uargv + i * sizeof(p))) || !p)
+	if (bpf_probe_read_user(&p, sizeof(p), (const void *)(c->uptr + i * sizeof(p))) || !p)
 		return 1;
-	if (c->off >= NJ_SR_ARGV_MAX || i == NJ_SR_ARGS_MAX) {
-		r->flags |= NJ_SR_F_ARGV_TRUNC;
+	if (c->off >= NJ_SR_ARGV_MAX || i >= c->max_count) {
+		c->r->flags |= c->trunc;
 		return 1;
 	}
-	n = bpf_probe_read_user_str(&r->argv[c->off & (NJ_SR_ARGV_MAX - 1)], NJ_ARG_MAX, p);
+	n = bpf_probe_read_user_str(&c->area[c->off & (NJ_SR_ARGV_MAX - 1)], NJ_ARG_MAX, p);
 	if (n <= 0)
 		return 1;
 	if (n == NJ_ARG_MAX)
-		r->flags |= NJ_SR_F_ARGV_TRUNC;
+		c->r->flags |= c->trunc;
 	c->off += (__u32)n;
-	r->argc++;
+	c->count++;
 	return 0;
 }
 
-/* argv as NUL-separated strings; stops at NJ_SR_ARGV_MAX bytes or
- * NJ_SR_ARGS_MAX arguments and flags the truncation. */
-static __always_inline void read_argv(struct nj_sr_record *r, __u64 uargv)
+/* A NULL-terminated string array as NUL-separated strings; stops at 4 KiB
+ * or max strings and flags the truncation. Returns the bytes used. */
+static __always_inline __u32 read_strs(struct nj_sr_record *r, char *area, __u64 uptr,
+				       __u32 max, __u32 trunc, __u32 *count)
 {
-	struct argv_ctx c = { .r = r, .uargv = uargv, .off = 0 };
+	struct strs_ctx c = {
+		.r = r, .area = area, .uptr = uptr, .max_count = max, .trunc = trunc,
+	};
 
-	if (!uargv)
-		return;
-	bpf_loop(NJ_SR_ARGS_MAX + 1, read_arg, &c, 0);
+	if (!uptr)
+		return 0;
+	bpf_loop(max + 1, read_str, &c, 0);
 	if (c.off > NJ_SR_ARGV_MAX) {
 		c.off = NJ_SR_ARGV_MAX;
-		r->flags |= NJ_SR_F_ARGV_TRUNC;
+		r->flags |= trunc;
 	}
-	r->argv_len = c.off;
+	*count = c.count;
+	return c.off;
 }
 
 SEC("tracepoint/raw_syscalls/sys_enter")
@@ -190,7 +198,7 @@ int nj_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	r->nr = nr;
 	r->type = f->type;
 	r->flags = 0;
-	r->path_len = r->path2_len = r->argv_len = r->argc = 0;
+	r->path_len = r->path2_len = r->argv_len = r->argc = r->env_len = r->envc = 0;
 	r->path[0] = r->path2[0] = 0;
 	r->exe[0] = 0;
 	/* ctx fields need constant offsets: no loop here. */
@@ -207,7 +215,11 @@ int nj_sys_enter(struct trace_event_raw_sys_enter *ctx)
 		r->path2_len = read_path(r->path2, r->args[f->path2_arg & 7], &r->flags,
 					 NJ_SR_F_PATH2_TRUNC);
 	if (f->argv_arg < 6)
-		read_argv(r, r->args[f->argv_arg & 7]);
+		r->argv_len = read_strs(r, r->argv, r->args[f->argv_arg & 7], NJ_SR_ARGS_MAX,
+					NJ_SR_F_ARGV_TRUNC, &r->argc);
+	if (read_env && f->env_arg < 6)
+		r->env_len = read_strs(r, r->env, r->args[f->env_arg & 7], NJ_SR_ENVS_MAX,
+				       NJ_SR_F_ENV_TRUNC, &r->envc);
 	/* openat2: the flags and mode live in struct open_how; clone3: the
 	 * flags in struct clone_args. Both calls use fewer than four
 	 * arguments, so the spare slots carry the values. */
@@ -227,7 +239,7 @@ int nj_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	if (bpf_map_update_elem(&inflight, &tid, r, BPF_ANY))
 		count_drop(NJ_SR_CAT_STASH);
 	else if (r->argv_len && bpf_map_update_elem(&execargs, &tid, r->argv, BPF_ANY))
-		r->argv_len = 0;
+		r->argv_len = r->env_len = 0;
 	return 0;
 }
 
@@ -418,9 +430,13 @@ static __always_inline void emit_exec(struct nj_sr_record *r, const struct nj_sr
 	bpf_probe_read_kernel(out, NJ_SR_SIZE_PATH2, r);
 	if (argv && out->argv_len) {
 		bpf_probe_read_kernel(out->argv, sizeof(out->argv), argv->argv);
-		size = NJ_SR_SIZE_ALL;
+		size = NJ_SR_SIZE_ARGV;
+		if (out->env_len) {
+			bpf_probe_read_kernel(out->env, sizeof(out->env), argv->env);
+			size = NJ_SR_SIZE_ALL;
+		}
 	} else {
-		out->argv_len = 0;
+		out->argv_len = out->env_len = 0;
 	}
 	if (bpf_ringbuf_output(&events, out, size, 0))
 		count_drop(f->cat < NJ_SR_CAT__COUNT ? f->cat : NJ_SR_CAT_OTHER);
@@ -546,7 +562,7 @@ static __always_inline void sched_record(struct nj_sr_record *r, __u32 source, _
 	r->nr = 0;
 	r->flags = 0;
 	r->ret = 0;
-	r->path_len = r->path2_len = r->argv_len = r->argc = 0;
+	r->path_len = r->path2_len = r->argv_len = r->argc = r->env_len = r->envc = 0;
 	r->exe[0] = 0;
 	for (int i = 0; i < 6; i++)
 		r->args[i] = 0;

@@ -13,6 +13,8 @@
 #define NJ_SR_PATH_MAX 1024     /* each path area; longer paths are flagged */
 #define NJ_SR_ARGV_MAX 4096     /* argv area, NUL-separated arguments */
 #define NJ_SR_ARGS_MAX 64       /* arguments read from argv[] */
+#define NJ_SR_ENV_MAX 4096      /* environment area (sensor.exec-env) */
+#define NJ_SR_ENVS_MAX 128      /* variables read from envp[] */
 #define NJ_SR_EXE_LEN 64        /* dentry name of the exec image */
 #define NJ_SR_NR_MAX 512        /* syscall numbers the filter table covers */
 #define NJ_SR_BASE_MAX 1024     /* directory a relative path is resolved in */
@@ -47,6 +49,7 @@ enum nj_sr_cat {
 #define NJ_SR_F_PATH_FAULT   (1u << 6)  /* user pointer could not be read */
 #define NJ_SR_F_BASE         (1u << 7)  /* base holds the directory of path */
 #define NJ_SR_F_BASE_TRUNC   (1u << 8)  /* base lost leading components */
+#define NJ_SR_F_ENV_TRUNC    (1u << 10)
 #define NJ_SR_F_BASE_SELF    (1u << 9)  /* base is the file itself (exec image, fd) */
 
 /* How the kernel side reads a call's arguments: one entry per syscall
@@ -71,7 +74,8 @@ struct nj_sr_filter {
 	unsigned char sock_arg; /* fd of a socket to read after the call */
 	unsigned char cflags;   /* NJ_SR_C_* */
 	unsigned char dirfd_arg; /* directory fd of path (NJ_SR_ARG_NONE: cwd) */
-	unsigned char pad[3];
+	unsigned char env_arg;  /* envp of exec calls */
+	unsigned char pad[2];
 };
 
 struct nj_sr_record {
@@ -86,7 +90,7 @@ struct nj_sr_record {
 	unsigned int pid, tid, ppid;
 	unsigned int uid, euid, gid;
 	unsigned int loginuid;
-	unsigned int path_len, path2_len, argv_len, argc;
+	unsigned int path_len, path2_len, argv_len, argc, env_len, envc;
 	unsigned int exit_code;
 	unsigned int base_off, base_len; /* the base string within base[] */
 	/* socket, read from the kernel socket after the call */
@@ -101,13 +105,15 @@ struct nj_sr_record {
 	 * every component copy in bounds for the verifier. */
 	char base[NJ_SR_BASE_MAX + 256];
 	char argv[NJ_SR_ARGV_MAX];
+	char env[NJ_SR_ENV_MAX];        /* only with sensor.exec-env */
 };
 
 /* The sizes sent: header only, with path, with both paths and the base
- * directory, or all. */
+ * directory, with argv, or all. */
 #define NJ_SR_SIZE_HDR   (__builtin_offsetof(struct nj_sr_record, path))
 #define NJ_SR_SIZE_PATH  (__builtin_offsetof(struct nj_sr_record, path2))
 #define NJ_SR_SIZE_PATH2 (__builtin_offsetof(struct nj_sr_record, argv))
+#define NJ_SR_SIZE_ARGV  (__builtin_offsetof(struct nj_sr_record, env))
 #define NJ_SR_SIZE_ALL   (sizeof(struct nj_sr_record))
 
 #endif

@@ -50,7 +50,8 @@ struct call {
 
 #define C(nr, t, cat, p, p2, av, sk, cf, d1, d2) \
 	{ nr, NJ_SC_##t,                                                      \
-	  { NJ_SC_##t, NJ_SR_CAT_##cat, p, p2, av, sk, cf, (d1) < 0 ? NJ_SR_ARG_NONE : (d1), { 0 } }, \
+	  { NJ_SC_##t, NJ_SR_CAT_##cat, p, p2, av, sk, cf, (d1) < 0 ? NJ_SR_ARG_NONE : (d1), \
+	    NJ_SR_ARG_NONE, { 0 } },                                          \
 	  d1, d2 }
 
 static const struct call calls[] = {
@@ -142,7 +143,7 @@ struct nj_sensor {
 	char argv[NJ_SR_ARGV_MAX + 1];
 	char base[NJ_SR_BASE_MAX + NJ_SR_EXE_LEN + 2];
 	char module[NJ_SR_PATH_MAX + 1];
-	char env[8192];
+	char env[NJ_SR_ENV_MAX + 1];
 	/* counters */
 	int c_events, c_drops, c_bad, c_cat[NJ_SR_CAT__COUNT];
 	uint64_t drops_seen[NJ_SR_CAT__COUNT];
@@ -267,6 +268,11 @@ static int write_filter(struct nj_sensor *s, const struct nj_sc_set *set)
 		const struct call *c = &calls[i];
 		struct nj_sr_filter f = c->f;
 		uint32_t nr = (uint32_t)c->nr;
+
+		if (c->type == NJ_SC_EXECVE)
+			f.env_arg = 2;
+		else if (c->type == NJ_SC_EXECVEAT)
+			f.env_arg = 3;
 		bool want = !set || nj_sc_set_has(set, c->type) || in_state_set(c->type);
 
 		if (!want && is_clone(c->type))
@@ -355,6 +361,7 @@ int nj_sensor_start(struct nj_sensor *s, const struct nj_sc_set *set)
 	s->skel->rodata->self_tgid = (uint32_t)getpid();
 	s->skel->rodata->type_proc_fork = NJ_SC_PROC_FORK;
 	s->skel->rodata->type_exit = NJ_SC_EXIT;
+	s->skel->rodata->read_env = s->exec_env;
 	bpf_map__set_max_entries(s->skel->maps.events, (uint32_t)ringbuf_bytes(s->ringbuf_size));
 	bpf_map__set_max_entries(s->skel->maps.inflight, s->inflight_max ? s->inflight_max : 8192);
 	rc = sensor_bpf__load(s->skel);
@@ -472,28 +479,6 @@ static uint32_t fd_path(uint32_t pid, long fd, char *out, size_t outlen)
 	}
 	out[n] = 0;
 	return (uint32_t)n;
-}
-
-static void read_env(struct nj_sensor *s, struct nj_syscall *sc)
-{
-	char p[64];
-	FILE *f;
-	size_t n;
-
-	snprintf(p, sizeof(p), "/proc/%u/environ", sc->pid);
-	f = fopen(p, "re");
-	if (!f)
-		return;
-	n = fread(s->env, 1, sizeof(s->env) - 1, f);
-	fclose(f);
-	while (n && s->env[n - 1] == 0)
-		n--;
-	for (size_t i = 0; i < n; i++)
-		if (s->env[i] == 0)
-			s->env[i] = '\n';
-	s->env[n] = 0;
-	sc->env = s->env;
-	sc->env_len = (uint32_t)n;
 }
 
 static void decode_sock(const struct nj_sr_record *r, struct nj_syscall *sc)
@@ -790,6 +775,22 @@ static void decode_argv(struct nj_sensor *s, const struct nj_sr_record *r, struc
 	sc->argv_truncated = r->flags & NJ_SR_F_ARGV_TRUNC;
 }
 
+/* The environment as NAME=value lines. */
+static void decode_env(struct nj_sensor *s, const struct nj_sr_record *r, struct nj_syscall *sc)
+{
+	uint32_t n = r->env_len > NJ_SR_ENV_MAX ? NJ_SR_ENV_MAX : r->env_len;
+
+	memcpy(s->env, r->env, n);
+	while (n && s->env[n - 1] == 0)
+		n--;
+	for (uint32_t i = 0; i < n; i++)
+		if (s->env[i] == 0)
+			s->env[i] = '\n';
+	s->env[n] = 0;
+	sc->env = s->env;
+	sc->env_len = n;
+}
+
 /* Checks a record's lengths against the bytes received. */
 static bool record_ok(const struct nj_sr_record *r, size_t size)
 {
@@ -799,7 +800,9 @@ static bool record_ok(const struct nj_sr_record *r, size_t size)
 		return false;
 	if (r->path2_len && (r->path2_len >= NJ_SR_PATH_MAX || size < NJ_SR_SIZE_PATH2))
 		return false;
-	if (r->argv_len && (r->argv_len > NJ_SR_ARGV_MAX || size < NJ_SR_SIZE_ALL))
+	if (r->argv_len && (r->argv_len > NJ_SR_ARGV_MAX || size < NJ_SR_SIZE_ARGV))
+		return false;
+	if (r->env_len && (r->env_len > NJ_SR_ENV_MAX || size < NJ_SR_SIZE_ALL))
 		return false;
 	return true;
 }
@@ -840,11 +843,11 @@ static int decode(struct nj_sensor *s, const struct nj_sr_record *r, size_t size
 	if (size >= NJ_SR_SIZE_PATH)
 		decode_paths(s, r, c, sc);
 	if (nj_sc_type_family(sc->type) == NJ_SCF_EXEC) {
-		if (size >= NJ_SR_SIZE_ALL)
+		if (size >= NJ_SR_SIZE_ARGV && r->argv_len)
 			decode_argv(s, r, sc);
+		if (size >= NJ_SR_SIZE_ALL && r->env_len)
+			decode_env(s, r, sc);
 		sc->exe_memfd = r->flags & NJ_SR_F_EXE_MEMFD;
-		if (s->exec_env && sc->ret == 0)
-			read_env(s, sc);
 	}
 	return 0;
 }

@@ -73,6 +73,7 @@ static int on_event(struct nj_syscall *sc, void *arg)
 	s->raw = dup_or_null(sc->raw_path);
 	s->newpath = dup_or_null(sc->newpath);
 	s->argv = dup_or_null(sc->argv);
+	s->sc.env = dup_or_null(sc->env);
 	s->exe[0] = s->cmdline[0] = s->anc0[0] = 0;
 	if (sc->proc) {
 		snprintf(s->exe, sizeof(s->exe), "%s", sc->proc->exe);
@@ -90,6 +91,7 @@ static void clear_events(void)
 		free(evs[i].raw);
 		free(evs[i].newpath);
 		free(evs[i].argv);
+		free((char *)evs[i].sc.env);
 	}
 	nevs = 0;
 }
@@ -196,7 +198,8 @@ static void act_exec(void)
 	int fd = open("/dev/null", O_WRONLY);
 
 	dup2(fd, 1);
-	execl("/bin/echo", "/bin/echo", "hello", "two words", (char *)NULL);
+	execle("/bin/echo", "/bin/echo", "hello", "two words", (char *)NULL,
+	       (char *[]){ "NJTEST=42", "LANG=C", NULL });
 	_exit(3);
 }
 
@@ -218,6 +221,8 @@ static void check_exec(struct nj_sensor *s)
 	CHECK("exec", e->sc.ppid == (uint32_t)getpid(), "ppid %u", e->sc.ppid);
 	CHECK("exec", e->sc.tid == (uint32_t)pid, "tid %u", e->sc.tid);
 	CHECK("exec", !e->sc.exe_memfd, "exe_memfd set");
+	CHECK("exec", e->sc.env && strcmp(e->sc.env, "NJTEST=42\nLANG=C") == 0, "env '%s'",
+	      e->sc.env ? e->sc.env : "(null)");
 	CHECK("exec", strcmp(e->exe, "/bin/echo") == 0, "proc exe %s", e->exe);
 	CHECK("exec", strcmp(e->cmdline, "/bin/echo hello two words") == 0, "proc cmdline %s",
 	      e->cmdline);
@@ -649,6 +654,7 @@ static int bench(struct nj_sensor *s, int secs, bool print)
 int main(int argc, char **argv)
 {
 	struct nj_sensor *s;
+	struct nj_config *main_cfg;
 	int rc, bench_secs = 0;
 	bool print = false;
 
@@ -665,7 +671,9 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	nj_log_set_level(NJ_LOG_WARN);
-	s = nj_sensor_open(NULL);
+	main_cfg = nj_config_new();
+	nj_config_set(main_cfg, "sensor.exec-env", "yes");
+	s = nj_sensor_open(main_cfg);
 	procs = nj_proctable_new(NULL, true);
 	if (!s || !procs)
 		return 1;
@@ -715,6 +723,7 @@ int main(int argc, char **argv)
 	if (nj_counter_get_by_name("syscall.bad_records") != 0)
 		fail("counters", "bad records");
 	nj_sensor_free(s);
+	nj_config_free(main_cfg);
 	nj_proctable_free(procs);
 	check_drops();
 	if (rec && nj_trace_close(rec))

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "capture/trace.h"
 #include "core/syscall.h"
@@ -22,7 +23,7 @@
 /* A copy of the fields the tests look at (events are borrowed). */
 struct ev {
 	struct nj_syscall sc;
-	char path[256], raw[256], newpath[256], argv[256], exe[256], cmdline[256];
+	char path[256], raw[256], newpath[256], argv[256], env[256], exe[256], cmdline[256];
 	int nanc;
 	bool has_proc;
 };
@@ -51,6 +52,7 @@ static int load(const char *path)
 		copy(e->raw, sc.raw_path);
 		copy(e->newpath, sc.newpath);
 		copy(e->argv, sc.argv);
+		copy(e->env, sc.env);
 		e->has_proc = sc.proc != NULL;
 		copy(e->exe, sc.proc ? sc.proc->exe : NULL);
 		copy(e->cmdline, sc.proc ? sc.proc->cmdline : NULL);
@@ -75,7 +77,7 @@ static void test_replay_probe(void **state)
 	struct ev *e, *b, *c, *a, *f, *p, *u, *o;
 
 	assert_int_equal(load(PROBE), 0);
-	assert_int_equal(nevs, 77);
+	assert_int_equal(nevs, 49);
 
 	e = find(NJ_SC_EXECVE, "/bin/echo");
 	assert_non_null(e);
@@ -83,6 +85,7 @@ static void test_replay_probe(void **state)
 	assert_string_equal(e->raw, "/bin/echo");
 	assert_string_equal(e->argv, "/bin/echo hello two words");
 	assert_int_equal(e->sc.argc, 3);
+	assert_string_equal(e->env, "NJTEST=42\nLANG=C");
 	assert_false(e->sc.argv_truncated);
 	assert_string_equal(e->sc.comm, "echo");
 	assert_true(e->has_proc);
@@ -175,7 +178,7 @@ static void test_peek(void **state)
 		assert_int_equal(sc.ts.tv_usec, a.tv_usec);
 		n++;
 	}
-	assert_int_equal(n, 77);
+	assert_int_equal(n, 49);
 	assert_int_equal(nj_trace_next(t, &sc), 0);
 	nj_trace_close(t);
 }
@@ -201,21 +204,31 @@ static void test_roundtrip(void **state)
 	assert_int_equal(nj_trace_close(out), 0);
 	nj_trace_close(in);
 
-	/* Byte-identical lines: the writer is deterministic and the reader
-	 * loses nothing it wrote. */
+	/* Equal JSON line by line (the escaping of the writer may differ
+	 * from the one that made the file): the reader loses nothing the
+	 * writer wrote. */
 	f1 = fopen(PROBE, "r");
 	f2 = fopen(tmp, "r");
 	assert_non_null(f1);
 	assert_non_null(f2);
 	while (fgets(line1, sizeof(line1), f1)) {
+		json_t *a, *b;
+
 		assert_non_null(fgets(line2, sizeof(line2), f2));
-		assert_string_equal(line1, line2);
+		a = json_loads(line1, 0, NULL);
+		b = json_loads(line2, 0, NULL);
+		assert_non_null(a);
+		assert_non_null(b);
+		if (!json_equal(a, b))
+			fail_msg("line %d differs:\n%s%s", n + 1, line1, line2);
+		json_decref(a);
+		json_decref(b);
 		n++;
 	}
 	assert_null(fgets(line2, sizeof(line2), f2));
 	fclose(f1);
 	fclose(f2);
-	assert_int_equal(n, 77);
+	assert_int_equal(n, 49);
 
 	back = nj_trace_open_read(tmp);
 	assert_int_equal(nj_trace_next(back, &sc2), 1);
