@@ -626,6 +626,27 @@ static void check_files(struct nj_sensor *s)
 	       nj_sc_type_name(u->sc.type));
 }
 
+/* A reload with a smaller set: chmod and open are no longer sent, the
+ * state set (exec, sockets, fork, exit) still is; then back to all. */
+static void check_filter(struct nj_sensor *s)
+{
+	struct nj_sc_set set = { { 0 } };
+	pid_t pid;
+
+	nj_sc_set_add(&set, NJ_SC_UNLINK);
+	CHECK("filter", nj_sensor_configure(s, &set) == 0, "configure");
+	pid = run(s, "filter", act_chmod);
+	CHECK("filter", !find_ev(NJ_SC_CHMOD, NJ_SC_FCHMODAT, pid, NULL), "chmod still traced");
+	CHECK("filter", !find_ev(NJ_SC_OPENAT, NJ_SC_OPEN, pid, NULL), "openat still traced");
+	pid = run(s, "filter", act_exec);
+	CHECK("filter", find_ev(NJ_SC_EXECVE, NJ_SC_EXECVE, pid, NULL), "exec not traced");
+	CHECK("filter", !find_ev(NJ_SC_OPENAT, NJ_SC_OPEN, pid, NULL), "openat still traced");
+	CHECK("filter", nj_sensor_configure(s, NULL) == 0, "configure all");
+	pid = run(s, "filter", act_chmod);
+	CHECK("filter", find_ev(NJ_SC_CHMOD, NJ_SC_FCHMODAT, pid, NULL), "chmod not traced again");
+	printf("ok filter\n");
+}
+
 /* --- main -------------------------------------------------------------- */
 
 static int print_event(struct nj_syscall *sc, void *arg)
@@ -713,6 +734,7 @@ int main(int argc, char **argv)
 	check_chmod(s);
 	check_setuid(s);
 	check_files(s);
+	check_filter(s);
 	clear_events();
 	printf("syscall.events %llu syscall.drops %llu process.tracked %llu\n",
 	       (unsigned long long)nj_counter_get_by_name("syscall.events"),
