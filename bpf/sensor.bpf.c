@@ -479,7 +479,8 @@ int nj_sys_exit(struct trace_event_raw_sys_exit *ctx)
 			r->path2_len = read_path(r->path2, r->args[f->path2_arg & 7], &r->flags,
 						 NJ_SR_F_PATH2_TRUNC);
 	}
-	if (f->sock_arg != NJ_SR_ARG_NONE && ret >= 0) {
+	/* A non-blocking connect has both ends set when it says EINPROGRESS. */
+	if (f->sock_arg != NJ_SR_ARG_NONE && (ret >= 0 || ret == -115)) {
 		long fd = f->sock_arg == NJ_SR_ARG_RET ? ret : (long)r->args[f->sock_arg & 7];
 
 		read_sock(r, task, fd);
@@ -619,7 +620,9 @@ int nj_sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 		last = BPF_CORE_READ(ctx, group_dead);
 	else
 		last = (pid_tgid >> 32) == (__u32)pid_tgid;
+	/* A thread killed inside a traced call never reaches sys_exit. */
 	bpf_map_delete_elem(&inflight, &(__u32){ (__u32)pid_tgid });
+	bpf_map_delete_elem(&execargs, &(__u32){ (__u32)pid_tgid });
 	if (!last)
 		return 0;
 	r = scratch_get();

@@ -865,7 +865,7 @@ static int handle_record(void *ctx, void *data, size_t size)
 	if (s->cb) {
 		int rc = s->cb(&s->sc, s->cb_arg);
 
-		if (rc) {
+		if (rc < 0) {
 			s->cb_rc = rc;
 			return rc;
 		}

@@ -36,8 +36,9 @@ struct nj_sensor;
 #define NJ_SENSOR_DROP_SID 2210001      /* + category index, up to 2210007 */
 
 /* Receives one event; sc and everything it points to are borrowed for the
- * call (the callback may set sc->proc). A non-zero return stops the poll
- * and is returned by nj_sensor_poll(). */
+ * call (the callback may set sc->proc). A negative return stops the poll
+ * and is returned by nj_sensor_poll(); the records not yet read stay in
+ * the ring buffer for the next poll. */
 typedef int (*nj_sensor_cb)(struct nj_syscall *sc, void *arg);
 
 /* Returns a sensor configured from cfg (may be NULL for defaults), or NULL
@@ -54,9 +55,10 @@ int nj_sensor_start(struct nj_sensor *s, const struct nj_sc_set *set);
 /* Replaces the traced set of a started sensor (rule reload). */
 int nj_sensor_configure(struct nj_sensor *s, const struct nj_sc_set *set);
 
-/* Waits up to timeout_ms for records and delivers every queued event to cb.
- * Returns the number of events delivered, a callback's non-zero return, or
- * -errno. Also publishes the drop counters. */
+/* Waits up to timeout_ms for records and delivers every queued event to cb
+ * (may be NULL: events are only counted). Returns the number of events
+ * delivered, a callback's negative return, or -errno. Also publishes the
+ * drop counters (at most once a second). */
 int nj_sensor_poll(struct nj_sensor *s, int timeout_ms, nj_sensor_cb cb, void *arg);
 
 /* The worker engine alerts (drops) are emitted on; may be NULL. */

@@ -311,6 +311,10 @@ static void act_connect(void)
 		_exit(6);
 	close(acc);
 	close(c);
+	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (connect(c, (struct sockaddr *)&a, sizeof(a)) && errno != EINPROGRESS)
+		_exit(6);
+	close(c);
 	close(l);
 }
 
@@ -343,7 +347,15 @@ static void check_connect(struct nj_sensor *s)
 	CHECK("connect-accept", a->sc.local_port == listen_port &&
 	      a->sc.remote_port == c->sc.local_port && nj_addr_eq(&a->sc.remote, &loop),
 	      "accept ends %u <- %u", a->sc.local_port, a->sc.remote_port);
-	printf("ok connect-accept (port %u, peer %u)\n", listen_port, c->sc.local_port);
+	for (int i = 0; i < nevs; i++) {
+		if (evs[i].sc.type == NJ_SC_CONNECT && &evs[i] != c)
+			c = &evs[i];
+	}
+	CHECK("connect-accept", c->sc.ret == 0 || c->sc.ret == -EINPROGRESS, "nonblocking ret");
+	CHECK("connect-accept", c->sc.has_sock && c->sc.remote_port == listen_port &&
+	      c->sc.local_port != 0, "nonblocking connect ends (ret %lld)", (long long)c->sc.ret);
+	printf("ok connect-accept (port %u, peer %u, nonblocking ret %lld)\n", listen_port,
+	       a->sc.remote_port, (long long)c->sc.ret);
 }
 
 static void act_ptrace(void)
