@@ -255,7 +255,11 @@ static __always_inline void fill_task(struct nj_sr_record *r, struct task_struct
 	r->gid = ugid >> 32;
 	r->euid = BPF_CORE_READ(task, cred, euid.val);
 	r->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	r->loginuid = BPF_CORE_READ(task, loginuid.val);
+	/* loginuid exists only with CONFIG_AUDIT. */
+	if (bpf_core_field_exists(task->loginuid))
+		r->loginuid = BPF_CORE_READ(task, loginuid.val);
+	else
+		r->loginuid = (__u32)-1;
 	r->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
 }

@@ -521,7 +521,7 @@ static void on_fork(struct nj_proctable *t, struct entry *parent, const struct n
 {
 	struct entry *c;
 
-	if (sc->target_pid <= 0)
+	if (sc->target_pid <= 0 || (uint32_t)sc->target_pid == parent->p.pid)
 		return;
 	c = find(t, (uint32_t)sc->target_pid);
 	if (c)
@@ -584,7 +584,9 @@ const struct nj_process *nj_proctable_update(struct nj_proctable *t, struct nj_s
 			sc->proc = NULL;
 			return NULL;
 		}
-		copy_snapshot(t, e, snap);
+		/* An event updated twice points at its own entry already. */
+		if (snap != &e->p)
+			copy_snapshot(t, e, snap);
 	} else {
 		e = get(t, sc);
 		if (!e) {

@@ -63,6 +63,19 @@ struct nj_trace *nj_trace_open_read(const char *path)
 	return trace_new(path, false);
 }
 
+struct nj_trace *nj_trace_open_fp(FILE *f)
+{
+	struct nj_trace *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->f = f;
+	t->c_errors = nj_counter_register("syscall.trace_errors");
+	t->c_write_errors = nj_counter_register("syscall.trace_write_errors");
+	nj_json_init(&t->j);
+	return t;
+}
+
 struct nj_trace *nj_trace_open_write(const char *path)
 {
 	return trace_new(path, true);
@@ -84,7 +97,7 @@ int nj_trace_close(struct nj_trace *t)
 
 	if (!t)
 		return 0;
-	if (t->f && fflush(t->f))
+	if (t->writing && t->f && fflush(t->f))
 		rc = -errno;
 	if (t->own && t->f && fclose(t->f) && !rc)
 		rc = -errno;

@@ -10,6 +10,7 @@
 #define NJ_CAPTURE_TRACE_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/time.h>
 
 struct nj_syscall;
@@ -17,6 +18,10 @@ struct nj_trace;
 
 /* Opens path for reading ("-" is stdin). Returns NULL with errno set. */
 struct nj_trace *nj_trace_open_read(const char *path);
+
+/* Reads from f, which stays the caller's (not closed by nj_trace_close()).
+ * For tests and fuzzing (fmemopen). NULL on allocation failure. */
+struct nj_trace *nj_trace_open_fp(FILE *f);
 
 /* Opens (truncates) path for writing ("-" is stdout). NULL with errno. */
 struct nj_trace *nj_trace_open_write(const char *path);

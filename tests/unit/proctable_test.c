@@ -149,6 +149,14 @@ static void test_lifecycle(void **state)
 	assert_string_equal(p->exe, "/usr/bin/bash");     /* inherited until exec */
 	assert_int_equal(p->ppid, 100);
 
+	/* A fork record naming its own pid, and an event updated twice,
+	 * leave the parent intact. */
+	event(&sc, NJ_SC_PROC_FORK, 100, 1, "bash", 1001);
+	sc.target_pid = 100;
+	nj_proctable_update(t, &sc);
+	nj_proctable_update(t, &sc);
+	assert_string_equal(nj_proctable_lookup(t, 100)->exe, "/usr/bin/bash");
+
 	event(&sc, NJ_SC_EXECVE, 101, 100, "curl", 1002);
 	sc.path = "/usr/bin/curl";
 	sc.path_len = 13;
