@@ -16,7 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -74,6 +77,7 @@ static int on_event(struct nj_syscall *sc, void *arg)
 	s->newpath = dup_or_null(sc->newpath);
 	s->argv = dup_or_null(sc->argv);
 	s->sc.env = dup_or_null(sc->env);
+	s->sc.module = dup_or_null(sc->module);
 	s->exe[0] = s->cmdline[0] = s->anc0[0] = 0;
 	if (sc->proc) {
 		snprintf(s->exe, sizeof(s->exe), "%s", sc->proc->exe);
@@ -92,6 +96,7 @@ static void clear_events(void)
 		free(evs[i].newpath);
 		free(evs[i].argv);
 		free((char *)evs[i].sc.env);
+		free((char *)evs[i].sc.module);
 	}
 	nevs = 0;
 }
@@ -638,6 +643,59 @@ static void check_files(struct nj_sensor *s)
 	       nj_sc_type_name(u->sc.type));
 }
 
+static void act_misc(void)
+{
+	char m[128];
+	int fd = open("/dev/null", O_RDONLY);
+	static const char junk[64] = "not an ELF module";
+
+	snprintf(m, sizeof(m), "%s/m", tmpdir);
+	if (mkdir(m, 0755) || unshare(CLONE_NEWNS) ||
+	    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", m, "tmpfs", MS_NOSUID, "size=1m") || umount2(m, 0))
+		_exit(13);
+	syscall(SYS_init_module, junk, sizeof(junk), "njparam=1");
+	syscall(SYS_finit_module, fd, "njparam=2", 0);
+	syscall(SYS_delete_module, "njnomodule", O_NONBLOCK);
+	syscall(SYS_bpf, 0 /* BPF_MAP_CREATE */, NULL, 0);
+	kill(getpid(), 0);
+	if (setresuid(-1, -1, 0) || dup3(fd, 101, O_CLOEXEC) != 101)
+		_exit(13);
+}
+
+static void check_misc(struct nj_sensor *s)
+{
+	char m[128];
+	pid_t pid = run(s, "misc", act_misc);
+	struct saved *e;
+
+	snprintf(m, sizeof(m), "%s/m", tmpdir);
+	e = find_ev(NJ_SC_MOUNT, NJ_SC_MOUNT, pid, m);
+	CHECK("misc", e && e->sc.ret == 0 && e->newpath && strcmp(e->newpath, "tmpfs") == 0 &&
+	      e->sc.flags == MS_NOSUID, "mount");
+	e = find_ev(NJ_SC_UMOUNT2, NJ_SC_UMOUNT2, pid, m);
+	CHECK("misc", e && e->sc.ret == 0, "umount2");
+	e = find_ev(NJ_SC_INIT_MODULE, NJ_SC_INIT_MODULE, pid, NULL);
+	CHECK("misc", e && e->sc.ret < 0 && e->sc.module && strcmp(e->sc.module, "njparam=1") == 0,
+	      "init_module");
+	e = find_ev(NJ_SC_FINIT_MODULE, NJ_SC_FINIT_MODULE, pid, "/dev/null");
+	CHECK("misc", e && e->sc.ret < 0 && e->sc.module && strcmp(e->sc.module, "njparam=2") == 0,
+	      "finit_module");
+	e = find_ev(NJ_SC_DELETE_MODULE, NJ_SC_DELETE_MODULE, pid, NULL);
+	/* ENOENT, or ENOSYS on a kernel without modules. */
+	CHECK("misc", e && e->sc.module && strcmp(e->sc.module, "njnomodule") == 0 &&
+	      e->sc.ret < 0, "delete_module");
+	e = find_ev(NJ_SC_BPF, NJ_SC_BPF, pid, NULL);
+	CHECK("misc", e && e->sc.bpf_cmd == 0 && e->sc.ret < 0, "bpf");
+	e = find_ev(NJ_SC_KILL, NJ_SC_KILL, pid, NULL);
+	CHECK("misc", e && e->sc.target_pid == pid && e->sc.signal == 0 && e->sc.ret == 0, "kill");
+	e = find_ev(NJ_SC_SETRESUID, NJ_SC_SETRESUID, pid, NULL);
+	CHECK("misc", e && e->sc.ids[0] == -1 && e->sc.ids[1] == -1 && e->sc.ids[2] == 0, "setresuid");
+	e = find_ev(NJ_SC_DUP3, NJ_SC_DUP3, pid, NULL);
+	CHECK("misc", e && e->sc.fd2 == 101 && e->sc.flags == O_CLOEXEC && e->sc.ret == 101, "dup3");
+	printf("ok misc (mount, modules, bpf, kill, setresuid, dup3)\n");
+}
+
 /* A reload with a smaller set: chmod and open are no longer sent, the
  * state set (exec, sockets, fork, exit) still is; then back to all. */
 static void check_filter(struct nj_sensor *s)
@@ -746,6 +804,7 @@ int main(int argc, char **argv)
 	check_chmod(s);
 	check_setuid(s);
 	check_files(s);
+	check_misc(s);
 	check_filter(s);
 	clear_events();
 	printf("syscall.events %llu syscall.drops %llu process.tracked %llu\n",
