@@ -24,6 +24,7 @@
 struct ev {
 	struct nj_syscall sc;
 	char path[256], raw[256], newpath[256], argv[256], env[256], exe[256], cmdline[256];
+	char module[256];
 	int nanc;
 	bool has_proc;
 };
@@ -53,6 +54,7 @@ static int load(const char *path)
 		copy(e->newpath, sc.newpath);
 		copy(e->argv, sc.argv);
 		copy(e->env, sc.env);
+		copy(e->module, sc.module);
 		e->has_proc = sc.proc != NULL;
 		copy(e->exe, sc.proc ? sc.proc->exe : NULL);
 		copy(e->cmdline, sc.proc ? sc.proc->cmdline : NULL);
@@ -77,7 +79,7 @@ static void test_replay_probe(void **state)
 	struct ev *e, *b, *c, *a, *f, *p, *u, *o;
 
 	assert_int_equal(load(PROBE), 0);
-	assert_int_equal(nevs, 49);
+	assert_int_equal(nevs, 70);
 
 	e = find(NJ_SC_EXECVE, "/bin/echo");
 	assert_non_null(e);
@@ -150,6 +152,30 @@ static void test_replay_probe(void **state)
 	assert_int_equal(e->sc.mode, 0600);
 	assert_int_equal(strcmp(e->path + strlen(e->path) - 4, "/d/x"), 0);
 
+	e = find(NJ_SC_MOUNT, NULL);
+	assert_non_null(e);
+	assert_string_equal(e->path, "/");              /* the MS_PRIVATE remount */
+	e++;
+	while (e < evs + nevs && e->sc.type != NJ_SC_MOUNT)
+		e++;
+	assert_true(e < evs + nevs);
+	assert_string_equal(e->newpath, "tmpfs");
+	assert_int_equal(e->sc.flags, 2);               /* MS_NOSUID */
+	e = find(NJ_SC_INIT_MODULE, NULL);
+	assert_non_null(e);
+	assert_string_equal(e->module, "njparam=1");
+	e = find(NJ_SC_FINIT_MODULE, "/dev/null");
+	assert_non_null(e);
+	assert_string_equal(e->module, "njparam=2");
+	e = find(NJ_SC_SETRESUID, NULL);
+	assert_non_null(e);
+	assert_int_equal(e->sc.ids[0], -1);
+	assert_int_equal(e->sc.ids[2], 0);
+	e = find(NJ_SC_DUP3, NULL);
+	assert_non_null(e);
+	assert_int_equal(e->sc.fd2, 101);
+	assert_int_equal(e->sc.flags, O_CLOEXEC);
+
 	u = find(NJ_SC_SETUID, NULL);
 	assert_non_null(u);
 	assert_int_equal(u->sc.ids[0], 65534);
@@ -178,7 +204,7 @@ static void test_peek(void **state)
 		assert_int_equal(sc.ts.tv_usec, a.tv_usec);
 		n++;
 	}
-	assert_int_equal(n, 49);
+	assert_int_equal(n, 70);
 	assert_int_equal(nj_trace_next(t, &sc), 0);
 	nj_trace_close(t);
 }
@@ -228,7 +254,7 @@ static void test_roundtrip(void **state)
 	assert_null(fgets(line2, sizeof(line2), f2));
 	fclose(f1);
 	fclose(f2);
-	assert_int_equal(n, 49);
+	assert_int_equal(n, 70);
 
 	back = nj_trace_open_read(tmp);
 	assert_int_equal(nj_trace_next(back, &sc2), 1);
