@@ -149,6 +149,8 @@ struct nj_sensor {
 	uint64_t drops_seen[NJ_SR_CAT__COUNT];
 	uint64_t drops_total;
 	time_t last_alert[NJ_SR_CAT__COUNT];
+	struct nj_rule_info drop_rule[NJ_SR_CAT__COUNT];   /* the engine alerts' rules */
+	char drop_msg[NJ_SR_CAT__COUNT][96];
 	time_t last_drop_check;
 	const struct call *by_type[NJ_SC__COUNT];
 };
@@ -212,7 +214,7 @@ static int ensure_tracefs(void)
 		return 0;
 	nj_err("sensor: tracefs is not mounted at /sys/kernel/tracing and mounting it failed: %s",
 	       strerror(errno));
-	return -ENOENT;
+	return -ENOTSUP;
 }
 
 static bool tracepoint_exists(const char *group, const char *name)
@@ -877,8 +879,8 @@ static int handle_record(void *ctx, void *data, size_t size)
 
 static void drop_alert(struct nj_sensor *s, int cat, uint64_t n, time_t now)
 {
-	static struct nj_rule_info info[NJ_SR_CAT__COUNT];
-	static char msg[NJ_SR_CAT__COUNT][96];
+	struct nj_rule_info *info = s->drop_rule;
+	char (*msg)[96] = s->drop_msg;
 	struct nj_alert a = { 0 };
 
 	if (now - s->last_alert[cat] < 10)
