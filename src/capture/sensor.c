@@ -697,6 +697,8 @@ static void decode_args(const struct nj_sr_record *r, struct nj_syscall *sc)
 			sc->ids[0] = (int32_t)a[1];
 			sc->ids[1] = (int32_t)a[2];
 		}
+		if (sc->type == NJ_SC_FCHOWN)
+			sc->fd = (int32_t)a[0];
 		break;
 	case NJ_SC_FCHOWNAT:
 		sc->ids[0] = (int32_t)a[2];
@@ -715,8 +717,10 @@ static void decode_args(const struct nj_sr_record *r, struct nj_syscall *sc)
 		sc->flags = a[1];
 		sc->fd = sc->ret >= 0 ? (int32_t)sc->ret : -1;
 		break;
-	case NJ_SC_CHMOD:
 	case NJ_SC_FCHMOD:
+		sc->fd = (int32_t)a[0];
+		/* fall through */
+	case NJ_SC_CHMOD:
 	case NJ_SC_MKDIR:
 		sc->mode = (uint32_t)a[1];
 		break;
@@ -740,6 +744,7 @@ static void decode_args(const struct nj_sr_record *r, struct nj_syscall *sc)
 		sc->flags = a[1];
 		break;
 	case NJ_SC_FINIT_MODULE:
+		sc->fd = (int32_t)a[0];
 		sc->flags = a[2];
 		break;
 	case NJ_SC_DELETE_MODULE:
@@ -801,6 +806,8 @@ static bool record_ok(const struct nj_sr_record *r, size_t size)
 	if (r->path_len && (r->path_len >= NJ_SR_PATH_MAX || size < NJ_SR_SIZE_PATH))
 		return false;
 	if (r->path2_len && (r->path2_len >= NJ_SR_PATH_MAX || size < NJ_SR_SIZE_PATH2))
+		return false;
+	if ((r->flags & NJ_SR_F_BASE) && size < NJ_SR_SIZE_PATH2)
 		return false;
 	if (r->argv_len && (r->argv_len > NJ_SR_ARGV_MAX || size < NJ_SR_SIZE_ARGV))
 		return false;
