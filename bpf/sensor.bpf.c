@@ -23,6 +23,7 @@
 #define NJ_S_IFMT 00170000
 #define NJ_S_IFSOCK 0140000
 #define NJ_CLONE_THREAD 0x00010000
+#define NJ_TS_COMPAT 0x0002     /* x86 thread_info.status: in a 32-bit syscall */
 #define NJ_ARG_MAX 1024         /* one argv string at most */
 
 char LICENSE[] SEC("license") = "GPL";
@@ -98,6 +99,17 @@ static __always_inline void count_drop(__u32 cat)
 
 	if (v)
 		*v += 1;
+}
+
+/* A 32-bit (ia32) system call: its numbers are not the x86-64 ones the
+ * filter table is indexed by, so it is not traced. */
+static __always_inline bool in_compat_syscall(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	if (!bpf_core_field_exists(task->thread_info.status))
+		return false;
+	return BPF_CORE_READ(task, thread_info.status) & NJ_TS_COMPAT;
 }
 
 static __always_inline struct nj_sr_record *scratch_get(void)
@@ -189,7 +201,7 @@ int nj_sys_enter(struct trace_event_raw_sys_enter *ctx)
 		return 0;
 	nr = (__u32)ctx->id;
 	f = bpf_map_lookup_elem(&filter, &nr);
-	if (!f || !f->type || (pid_tgid >> 32) == self_tgid)
+	if (!f || !f->type || (pid_tgid >> 32) == self_tgid || in_compat_syscall())
 		return 0;
 	r = scratch_get();
 	if (!r)
