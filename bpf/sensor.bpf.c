@@ -4,7 +4,7 @@
  * sys_enter looks the call up in the `filter` table (one entry per syscall
  * number, written by user space from the loaded rules) and, for a traced
  * call, stashes its arguments and the user-memory strings (paths, argv) in
- * `inflight` keyed by thread id: user memory can only be trusted before the
+ * the thread's `inflight` task storage: user memory can only be trusted before the
  * call runs (exec replaces it). sys_exit adds the result, the caller's
  * credentials and, for socket calls, both ends read from the kernel socket,
  * and sends the record on the `events` ring buffer. Records that do not fit
@@ -33,6 +33,8 @@ const volatile __u32 self_tgid = 0;
 /* enum nj_sc_type values of the scheduler records (user space sets them). */
 const volatile __u32 type_proc_fork = 0;
 const volatile __u32 type_exit = 0;
+/* Bytes waiting in the ring buffer before the consumer is woken. */
+const volatile __u64 wakeup_bytes = 0;
 /* sensor.exec-env: read envp of exec calls. */
 const volatile bool read_env = false;
 
@@ -48,14 +50,33 @@ struct {
 	__type(value, struct nj_sr_filter);
 } filter SEC(".maps");
 
+/* The call in flight of each thread: task-local storage, so that a
+ * traced call neither allocates nor frees. Everything of the record but
+ * argv and the environment. `type` is 0 when no call is in flight. */
+struct stash {
+	char b[NJ_SR_SIZE_PATH2];
+};
+
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, __u32);
-	/* Everything but argv: a traced open copies 3 KiB here, not 7. */
-	__uint(value_size, NJ_SR_SIZE_PATH2);
+	__type(key, int);
+	__type(value, struct stash);
 } inflight SEC(".maps");
+
+/* The storage helpers want the BTF-typed current task. */
+static __always_inline struct nj_sr_record *stash_get(bool create)
+{
+	return bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
+				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
+
+static __always_inline struct nj_sr_record *stash_busy(void)
+{
+	struct nj_sr_record *r = stash_get(false);
+
+	return r && r->type ? r : NULL;
+}
 
 /* argv (and environment) of execs in flight, by thread id: the tail of
  * the record from argv on. */
@@ -110,6 +131,18 @@ static __always_inline bool in_compat_syscall(void)
 	if (!bpf_core_field_exists(task->thread_info.status))
 		return false;
 	return BPF_CORE_READ(task, thread_info.status) & NJ_TS_COMPAT;
+}
+
+/* Sends a record; the consumer is woken only once wakeup_bytes are
+ * waiting (it also polls with a timeout): a wake-up per record costs a
+ * context switch per system call. */
+static __always_inline void send(void *r, __u32 size, __u32 cat)
+{
+	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+			      BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+
+	if (bpf_ringbuf_output(&events, r, size, flags))
+		count_drop(cat < NJ_SR_CAT__COUNT ? cat : NJ_SR_CAT_OTHER);
 }
 
 static __always_inline struct nj_sr_record *scratch_get(void)
@@ -194,7 +227,7 @@ int nj_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
 	struct nj_sr_filter *f;
-	struct nj_sr_record *r;
+	struct nj_sr_record *r, *st;
 	__u32 nr;
 
 	if (ctx->id < 0 || ctx->id >= NJ_SR_NR_MAX)
@@ -248,7 +281,8 @@ int nj_sys_enter(struct trace_event_raw_sys_enter *ctx)
 		bpf_probe_read_user(&fl, sizeof(fl), (const void *)r->args[0]);
 		r->args[2] = fl;
 	}
-	if (bpf_map_update_elem(&inflight, &tid, r, BPF_ANY))
+	st = stash_get(true);
+	if (!st || bpf_probe_read_kernel(st, NJ_SR_SIZE_PATH2, r))
 		count_drop(NJ_SR_CAT_STASH);
 	else if (r->argv_len && bpf_map_update_elem(&execargs, &tid, r->argv, BPF_ANY))
 		r->argv_len = r->env_len = 0;
@@ -454,8 +488,7 @@ static __always_inline void emit_exec(struct nj_sr_record *r, const struct nj_sr
 	} else {
 		out->argv_len = out->env_len = 0;
 	}
-	if (bpf_ringbuf_output(&events, out, size, 0))
-		count_drop(f->cat < NJ_SR_CAT__COUNT ? f->cat : NJ_SR_CAT_OTHER);
+	send(out, size, f->cat);
 }
 
 SEC("tracepoint/raw_syscalls/sys_exit")
@@ -476,7 +509,7 @@ int nj_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	f = bpf_map_lookup_elem(&filter, &nr);
 	if (!f || !f->type)
 		return 0;
-	r = bpf_map_lookup_elem(&inflight, &tid);
+	r = stash_busy();
 	if (!r)
 		return 0;
 	if (r->nr != nr || (f->cflags & NJ_SR_C_NOEMIT))
@@ -516,11 +549,10 @@ int nj_sys_exit(struct trace_event_raw_sys_exit *ctx)
 		emit_exec(r, f, tid);
 	} else {
 		size = record_size(r, f);
-		if (bpf_ringbuf_output(&events, r, size, 0))
-			count_drop(f->cat < NJ_SR_CAT__COUNT ? f->cat : NJ_SR_CAT_OTHER);
+		send(r, size, f->cat);
 	}
 out:
-	bpf_map_delete_elem(&inflight, &tid);
+	r->type = 0;
 	bpf_map_delete_elem(&execargs, &tid);
 	return 0;
 }
@@ -541,7 +573,7 @@ int nj_sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 	const unsigned char *name;
 	__u32 nr;
 
-	r = bpf_map_lookup_elem(&inflight, &old);
+	r = stash_busy();
 	if (!r)
 		return 0;
 	nr = r->nr;
@@ -567,7 +599,7 @@ int nj_sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 	if (!(f->cflags & NJ_SR_C_NOEMIT))
 		emit_exec(r, f, old);
 out:
-	bpf_map_delete_elem(&inflight, &old);
+	r->type = 0;
 	bpf_map_delete_elem(&execargs, &old);
 	return 0;
 }
@@ -592,13 +624,12 @@ int nj_sched_fork(struct trace_event_raw_sched_process_fork *ctx)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
 	struct nj_sr_record *r, *clone;
 	struct nj_sr_filter *f = NULL;
 
 	if ((pid_tgid >> 32) == self_tgid)
 		return 0;
-	clone = bpf_map_lookup_elem(&inflight, &tid);
+	clone = stash_busy();
 	if (clone) {
 		__u32 nr = clone->nr;
 
@@ -617,8 +648,7 @@ int nj_sched_fork(struct trace_event_raw_sched_process_fork *ctx)
 	fill_task(r, task);
 	r->ret = ctx->child_pid;
 	r->args[0] = ctx->child_pid;
-	if (bpf_ringbuf_output(&events, r, NJ_SR_SIZE_HDR, 0))
-		count_drop(NJ_SR_CAT_PROC);
+	send(r, NJ_SR_SIZE_HDR, NJ_SR_CAT_PROC);
 	return 0;
 }
 
@@ -637,7 +667,7 @@ int nj_sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 	else
 		last = (pid_tgid >> 32) == (__u32)pid_tgid;
 	/* A thread killed inside a traced call never reaches sys_exit. */
-	bpf_map_delete_elem(&inflight, &(__u32){ (__u32)pid_tgid });
+	bpf_task_storage_delete(&inflight, bpf_get_current_task_btf());
 	bpf_map_delete_elem(&execargs, &(__u32){ (__u32)pid_tgid });
 	if (!last)
 		return 0;
@@ -647,7 +677,6 @@ int nj_sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 	sched_record(r, NJ_SR_SCHED_EXIT, type_exit);
 	fill_task(r, task);
 	r->exit_code = BPF_CORE_READ(task, exit_code);
-	if (bpf_ringbuf_output(&events, r, NJ_SR_SIZE_HDR, 0))
-		count_drop(NJ_SR_CAT_PROC);
+	send(r, NJ_SR_SIZE_HDR, NJ_SR_CAT_PROC);
 	return 0;
 }

@@ -127,7 +127,6 @@ struct nj_sensor {
 	struct ring_buffer *rb;
 	struct nj_worker *worker;
 	uint64_t ringbuf_size;
-	uint32_t inflight_max;
 	bool exec_env;
 	bool started;
 	int64_t boot_to_real_ns;
@@ -163,7 +162,6 @@ struct nj_sensor *nj_sensor_open(const struct nj_config *cfg)
 	if (!s)
 		return NULL;
 	s->ringbuf_size = cfg ? nj_config_get_size(cfg, "sensor.ringbuf-size", 16 << 20) : 16 << 20;
-	s->inflight_max = cfg ? (uint32_t)nj_config_get_int(cfg, "sensor.inflight-max", 8192) : 8192;
 	s->exec_env = cfg ? nj_config_get_bool(cfg, "sensor.exec-env", false) : false;
 	s->c_events = nj_counter_register("syscall.events");
 	s->c_drops = nj_counter_register("syscall.drops");
@@ -365,7 +363,7 @@ int nj_sensor_start(struct nj_sensor *s, const struct nj_sc_set *set)
 	s->skel->rodata->type_exit = NJ_SC_EXIT;
 	s->skel->rodata->read_env = s->exec_env;
 	bpf_map__set_max_entries(s->skel->maps.events, (uint32_t)ringbuf_bytes(s->ringbuf_size));
-	bpf_map__set_max_entries(s->skel->maps.inflight, s->inflight_max ? s->inflight_max : 8192);
+	s->skel->rodata->wakeup_bytes = ringbuf_bytes(s->ringbuf_size) / 16;
 	rc = sensor_bpf__load(s->skel);
 	if (rc) {
 		nj_err("sensor: the kernel refused the BPF programs: %s", strerror(-rc));
@@ -954,6 +952,9 @@ int nj_sensor_poll(struct nj_sensor *s, int timeout_ms, nj_sensor_cb cb, void *a
 	s->cb_rc = 0;
 	s->delivered = 0;
 	rc = ring_buffer__poll(s->rb, timeout_ms);
+	/* Records sent without a wake-up are read when the wait ends. */
+	if (rc >= 0 && !s->cb_rc)
+		rc = ring_buffer__consume(s->rb);
 	s->cb = NULL;
 	check_drops(s);
 	if (s->cb_rc)

@@ -12,7 +12,6 @@
  *
  * Configuration keys:
  *   sensor.ringbuf-size   ring buffer bytes (power of two, default 16mb)
- *   sensor.inflight-max   threads with a call in flight (default 8192)
  *   sensor.exec-env       read the environment of exec'd processes (false)
  *
  * Drops: records the kernel could not queue are counted per CPU and per
