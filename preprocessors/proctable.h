@@ -1,0 +1,95 @@
+/* The process table: what nightjar knows about every live (and recently
+ * exited) process, for proc.* rule buffers and for alerts.
+ *
+ * Seeded from /proc at start, then kept current from the sensor's events:
+ * proc_fork creates a child from its parent, execve/execveat replace the
+ * image and command line, exit marks the entry, which lingers for
+ * process.linger seconds (default 5) so that late events still resolve.
+ * Replayed traces carry a snapshot of the process with each event; the
+ * table takes it as given (no /proc access offline).
+ *
+ * Bounded: at most process.memcap bytes (default 32mb) of entries; the
+ * least recently used entry is evicted when full (counter
+ * process.evicted). Counters: process.tracked (gauge), process.evicted,
+ * process.created, process.exited, process.unknown (events of a pid not in
+ * the table and not in /proc).
+ *
+ * Single-threaded: the syscall consumer thread owns the table.
+ */
+#ifndef NJ_PREPROC_PROCTABLE_H
+#define NJ_PREPROC_PROCTABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+struct nj_config;
+struct nj_syscall;
+
+#define NJ_PROC_ANCESTORS 8     /* ancestry depth kept */
+#define NJ_PROC_NAME_LEN 16
+#define NJ_PROC_EXE_LEN 256     /* ancestors' exe, truncated */
+
+struct nj_proc_ancestor {
+	uint32_t pid;
+	char name[NJ_PROC_NAME_LEN];
+	char exe[NJ_PROC_EXE_LEN];
+};
+
+/* Strings are NUL-terminated, "" when unknown, never NULL. An entry is
+ * borrowed: valid until the next call that changes the table. */
+struct nj_process {
+	uint32_t pid, ppid;
+	uint32_t uid, euid, gid;
+	char name[NJ_PROC_NAME_LEN];    /* comm */
+	const char *exe;
+	const char *cmdline;            /* argv joined by single spaces */
+	const char *cwd;
+	const char *user;               /* name of euid, or its number */
+	const char *tty;                /* "pts/3", "" without one */
+	const char *container_id;       /* 64 hex digits from the cgroup path, or "" */
+	struct timeval start;           /* exec (or fork) time */
+	bool exe_memfd;                 /* image from memfd_create */
+	bool exited;
+	uint8_t nancestors;             /* nearest first */
+	struct nj_proc_ancestor ancestors[NJ_PROC_ANCESTORS];
+};
+
+struct nj_proctable;
+
+/* Returns a table configured from cfg (may be NULL), or NULL on allocation
+ * failure. live: read /proc for details of new processes. */
+struct nj_proctable *nj_proctable_new(const struct nj_config *cfg, bool live);
+void nj_proctable_free(struct nj_proctable *t);
+
+/* Adds every process under procfs ("/proc"). Returns the number added or
+ * -errno. */
+int nj_proctable_seed(struct nj_proctable *t, const char *procfs);
+
+/* Entry of pid, or NULL. Borrowed (see above). */
+const struct nj_process *nj_proctable_lookup(struct nj_proctable *t, uint32_t pid);
+
+/* Applies sc to the table and points sc->proc at the acting process's
+ * entry (NULL when it cannot be known). When sc->proc is already set (a
+ * replayed trace), that snapshot is copied into the table first. */
+const struct nj_process *nj_proctable_update(struct nj_proctable *t, struct nj_syscall *sc);
+
+/* Removes exited entries older than the linger time. */
+void nj_proctable_expire(struct nj_proctable *t, const struct timeval *now);
+
+/* Number of entries. */
+uint32_t nj_proctable_count(const struct nj_proctable *t);
+
+/* The bus stage (order NJ_STAGE_PROCESS, syscall events): each worker that
+ * handles syscalls gets its own table (live workers seed it from /proc),
+ * every event gets sc->proc set, ticks expire exited entries. Call
+ * nj_proctable_stage_config() before the workers start; cfg must outlive
+ * them. */
+struct nj_stage;
+struct nj_worker;
+extern const struct nj_stage nj_proctable_stage;
+void nj_proctable_stage_config(const struct nj_config *cfg);
+/* The worker's table, or NULL (borrowed, lives as long as the worker). */
+struct nj_proctable *nj_proctable_of(struct nj_worker *w);
+
+#endif
