@@ -22,6 +22,8 @@
 #include "decode/decode.h"
 #include "detect/engine.h"
 #include "detect/prefilter.h"
+#include "capture/trace.h"
+#include "main_run.h"
 #include "main_stages.h"
 
 /* Exit codes (documented in README.md and nightjar(8)). */
@@ -43,19 +45,20 @@ struct options {
 	int nsets;
 	const char *log_dir;
 	const char *checksums;
+	const char *syscall_trace;      /* replay (--syscall-trace) */
+	const char *record_syscalls;    /* record (--record-syscalls) */
+	bool sensor;
 	bool test_only, strict, dump_rules, quiet, verbose;
 };
-
-static volatile sig_atomic_t stop_requested, reopen_requested, stats_requested;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGHUP)
-		reopen_requested = 1;
+		nj_reopen_requested = 1;
 	else if (sig == SIGUSR1)
-		stats_requested = 1;
+		nj_stats_requested = 1;
 	else
-		stop_requested = 1;
+		nj_stop_requested = 1;
 }
 
 static void usage(FILE *out)
@@ -64,6 +67,9 @@ static void usage(FILE *out)
 		"Usage: nightjar [options]\n"
 		"\n"
 		"  -r PATH             read packets from a pcap/pcapng file or a directory of them\n"
+		"  --syscall-trace F   replay system calls from a trace file (merged with -r by time)\n"
+		"  --sensor            watch system calls live with the eBPF sensor (root)\n"
+		"  --record-syscalls F write every system-call event to a trace file\n"
 		"  -c FILE             configuration file (default: %s/nightjar.yaml)\n"
 		"  -S FILE             rule file; repeatable; replaces the config's rule-files\n"
 		"  -l DIR              log directory (default: the config's default-log-dir)\n"
@@ -83,11 +89,14 @@ static void usage(FILE *out)
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	enum { OPT_SET = 256, OPT_STRICT, OPT_DUMP };
+	enum { OPT_SET = 256, OPT_STRICT, OPT_DUMP, OPT_TRACE, OPT_RECORD, OPT_SENSOR };
 	static const struct option longopts[] = {
 		{ "set", required_argument, NULL, OPT_SET },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "dump-rules", no_argument, NULL, OPT_DUMP },
+		{ "syscall-trace", required_argument, NULL, OPT_TRACE },
+		{ "record-syscalls", required_argument, NULL, OPT_RECORD },
+		{ "sensor", no_argument, NULL, OPT_SENSOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -121,6 +130,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_STRICT: o->strict = true; break;
 		case OPT_DUMP: o->dump_rules = true; break;
+		case OPT_TRACE: o->syscall_trace = optarg; break;
+		case OPT_RECORD: o->record_syscalls = optarg; break;
+		case OPT_SENSOR: o->sensor = true; break;
 		case 'T': o->test_only = true; break;
 		case 'q': o->quiet = true; break;
 		case 'v': o->verbose = true; break;
@@ -268,42 +280,6 @@ static void dump_rules(const struct nj_ruleset *rs)
 	}
 }
 
-/* Reads every packet of the input through the bus. */
-static int run_offline(const struct options *o, struct nj_worker *w, struct nj_pcap_file *pf)
-{
-	struct nj_packet p;
-	struct nj_event ev = { .kind = NJ_EV_PACKET, .pkt = &p };
-	char err[512];
-	time_t last_tick = 0;
-	int rc;
-
-	memset(&p, 0, sizeof(p));
-	p.worker = w;
-	while (!stop_requested && (rc = nj_pcap_file_next(pf, &p, err, sizeof(err))) == 1) {
-		ev.ts = p.ts;
-		w->now = p.ts;
-		nj_bus_dispatch(w, &ev);
-		if (p.ts.tv_sec != last_tick) {
-			last_tick = p.ts.tv_sec;
-			nj_bus_tick(w);
-		}
-		if (reopen_requested) {
-			reopen_requested = 0;
-			nj_stages_reopen();
-		}
-		if (stats_requested) {
-			stats_requested = 0;
-			nj_stages_stats(&w->now);
-		}
-	}
-	if (rc < 0) {
-		nj_err("%s", err);
-		return -1;
-	}
-	nj_bus_drain(w);
-	return 0;
-}
-
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -323,6 +299,7 @@ int main(int argc, char **argv)
 	struct nj_config *cfg = NULL;
 	struct nj_ruleset *rs = NULL;
 	struct nj_pcap_file *pf = NULL;
+	struct nj_trace *trace = NULL, *record = NULL;
 	struct nj_worker w;
 	char cfg_dir[4096], err[512], log_dir[4096];
 	int ret = EXIT_RUNTIME;
@@ -334,9 +311,15 @@ int main(int argc, char **argv)
 	}
 	if (o.verbose)
 		nj_log_set_level(NJ_LOG_DEBUG);
-	if (!o.read_path && !o.test_only) {
-		fprintf(stderr, "nightjar: nothing to do: give -r PATH (or -T to check rules)\n");
+	if (!o.read_path && !o.syscall_trace && !o.sensor && !o.test_only) {
+		fprintf(stderr, "nightjar: nothing to do: give -r PATH, --syscall-trace FILE or --sensor "
+				"(or -T to check rules)\n");
 		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (o.sensor && (o.read_path || o.syscall_trace)) {
+		fprintf(stderr, "nightjar: --sensor watches the live host; it does not combine with -r or "
+				"--syscall-trace\n");
 		return EXIT_USAGE;
 	}
 	if (!(cfg = load_config(&o, cfg_dir, sizeof(cfg_dir))))
@@ -368,8 +351,16 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	if (!(pf = nj_pcap_file_open(o.read_path, err, sizeof(err)))) {
+	if (o.read_path && !(pf = nj_pcap_file_open(o.read_path, err, sizeof(err)))) {
 		nj_err("%s", err);
+		goto out;
+	}
+	if (o.syscall_trace && !(trace = nj_trace_open_read(o.syscall_trace))) {
+		nj_err("syscall trace %s: %s", o.syscall_trace, strerror(errno));
+		goto out;
+	}
+	if (o.record_syscalls && !(record = nj_trace_open_write(o.record_syscalls))) {
+		nj_err("recording %s: %s", o.record_syscalls, strerror(errno));
 		goto out;
 	}
 	resolve(NULL, o.log_dir ? o.log_dir : nj_config_get_str(cfg, "default-log-dir", "."), log_dir,
@@ -378,23 +369,28 @@ int main(int argc, char **argv)
 		nj_err("log directory %s: %s", log_dir, strerror(errno));
 		goto out;
 	}
-	if (nj_stages_init(cfg, log_dir, nj_pcap_file_linktype(pf)) < 0)
+	if (nj_stages_init(cfg, log_dir, pf ? nj_pcap_file_linktype(pf) : 1) < 0)
 		goto out;
 	nj_detect_set_ruleset(rs);
-	if (nj_worker_init(&w, 0, true) < 0) {
+	if (nj_worker_init(&w, 0, !o.sensor) < 0) {
 		nj_err("cannot start the worker");
 		goto out_stages;
 	}
 	install_signals();
 	t0 = now_sec();
-	ret = run_offline(&o, &w, pf) < 0 ? EXIT_RUNTIME : EXIT_OK;
+	if (o.sensor)
+		ret = nj_run_sensor(&w, cfg, record) < 0 ? EXIT_RUNTIME : EXIT_OK;
+	else
+		ret = nj_run_offline(&w, pf, trace, record) < 0 ? EXIT_RUNTIME : EXIT_OK;
 	nj_worker_fini(&w);
 	if (!o.quiet) {
 		struct rusage ru;
 		getrusage(RUSAGE_SELF, &ru);
 		fprintf(stderr,
-			"nightjar: %llu packets, %llu alerts in %.2f s (peak RSS %ld MB); logs in %s\n",
+			"nightjar: %llu packets, %llu system calls, %llu alerts in %.2f s (peak RSS %ld MB); "
+			"logs in %s\n",
 			(unsigned long long)nj_counter_get_by_name("decoder.pkts"),
+			(unsigned long long)nj_counter_get_by_name("syscall.events"),
 			(unsigned long long)nj_counter_get_by_name("detect.alert"), now_sec() - t0,
 			ru.ru_maxrss / 1024, log_dir);
 	}
@@ -403,6 +399,9 @@ out_stages:
 	nj_stages_fini();
 out:
 	nj_pcap_file_close(pf);
+	nj_trace_close(trace);
+	if (nj_trace_close(record) < 0)
+		nj_err("recording %s: write error", o.record_syscalls);
 	nj_detect_set_ruleset(NULL);
 	nj_ruleset_free(rs);
 	nj_config_free(cfg);

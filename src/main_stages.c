@@ -12,6 +12,7 @@
 #include "output/output.h"
 #include "preprocessors/defrag.h"
 #include "preprocessors/flow_table.h"
+#include "preprocessors/proctable.h"
 #include "preprocessors/stream.h"
 
 /* The last stage: anomaly records for packets with decoder events. */
@@ -42,7 +43,9 @@ int nj_stages_init(const struct nj_config *cfg, const char *log_dir, int linktyp
 		nj_err("invalid defrag, flow or stream configuration");
 		return -1;
 	}
-	if (nj_detect_stage_register() < 0 || nj_bus_register(&output_stage) < 0) {
+	nj_proctable_stage_config(cfg);
+	if (nj_bus_register(&nj_proctable_stage) < 0 || nj_detect_stage_register() < 0 ||
+	    nj_bus_register(&output_stage) < 0) {
 		nj_err("cannot register the pipeline stages");
 		return -1;
 	}

@@ -1,0 +1,144 @@
+/* Run loops: offline merge of packets and system calls, live sensor. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture/pcap_file.h"
+#include "capture/sensor.h"
+#include "capture/trace.h"
+#include "core/bus.h"
+#include "core/event.h"
+#include "core/log.h"
+#include "core/packet.h"
+#include "core/syscall.h"
+#include "main_run.h"
+#include "main_stages.h"
+
+volatile sig_atomic_t nj_stop_requested, nj_reopen_requested, nj_stats_requested;
+
+static time_t last_tick;
+
+/* Signals are acted on here, between events, never in the handler. */
+static void housekeeping(struct nj_worker *w, const struct timeval *now)
+{
+	w->now = *now;
+	if (now->tv_sec != last_tick) {
+		last_tick = now->tv_sec;
+		nj_bus_tick(w);
+		nj_stages_stats(&w->now);
+	}
+	if (nj_reopen_requested) {
+		nj_reopen_requested = 0;
+		nj_stages_reopen();
+	}
+	if (nj_stats_requested) {
+		nj_stats_requested = 0;
+		nj_stages_stats(NULL);
+	}
+}
+
+static void dispatch_syscall(struct nj_worker *w, struct nj_syscall *sc, struct nj_trace *record)
+{
+	struct nj_event ev = { .ts = sc->ts, .kind = NJ_EV_SYSCALL, .sc = sc };
+
+	housekeeping(w, &sc->ts);
+	nj_bus_dispatch(w, &ev);
+	if (record)
+		nj_trace_write(record, sc);
+}
+
+static bool before(const struct timeval *a, const struct timeval *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_usec <= b->tv_usec);
+}
+
+int nj_run_offline(struct nj_worker *w, struct nj_pcap_file *pf, struct nj_trace *trace,
+		   struct nj_trace *record)
+{
+	struct nj_packet p;
+	struct nj_event ev = { .kind = NJ_EV_PACKET, .pkt = &p };
+	struct nj_syscall sc;
+	struct timeval sc_ts;
+	char err[512];
+	int have_pkt = 0, have_sc = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.worker = w;
+	if (pf && (have_pkt = nj_pcap_file_next(pf, &p, err, sizeof(err))) < 0)
+		goto read_error;
+	if (trace && (have_sc = nj_trace_peek(trace, &sc_ts)) < 0)
+		goto trace_error;
+	while (!nj_stop_requested && (have_pkt == 1 || have_sc == 1)) {
+		if (have_sc == 1 && (have_pkt != 1 || before(&sc_ts, &p.ts))) {
+			if ((have_sc = nj_trace_next(trace, &sc)) < 0)
+				goto trace_error;
+			if (have_sc == 1)
+				dispatch_syscall(w, &sc, record);
+			if ((have_sc = nj_trace_peek(trace, &sc_ts)) < 0)
+				goto trace_error;
+			continue;
+		}
+		ev.ts = p.ts;
+		housekeeping(w, &p.ts);
+		nj_bus_dispatch(w, &ev);
+		if ((have_pkt = nj_pcap_file_next(pf, &p, err, sizeof(err))) < 0)
+			goto read_error;
+	}
+	nj_bus_drain(w);
+	return 0;
+read_error:
+	nj_err("%s", err);
+	return -1;
+trace_error:
+	nj_err("syscall trace: line %llu: %s", (unsigned long long)nj_trace_line(trace),
+	       strerror(-have_sc));
+	return -1;
+}
+
+struct sensor_ctx {
+	struct nj_worker *w;
+	struct nj_trace *record;
+};
+
+static int on_event(struct nj_syscall *sc, void *arg)
+{
+	struct sensor_ctx *c = arg;
+
+	dispatch_syscall(c->w, sc, c->record);
+	return 0;
+}
+
+int nj_run_sensor(struct nj_worker *w, const struct nj_config *cfg, struct nj_trace *record)
+{
+	struct nj_sensor *s = nj_sensor_open(cfg);
+	struct sensor_ctx c = { w, record };
+	struct timeval now;
+	int rc;
+
+	if (!s) {
+		nj_err("sensor: out of memory");
+		return -1;
+	}
+	nj_sensor_set_worker(s, w);
+	rc = nj_sensor_start(s, NULL);
+	fprintf(stderr, "%s", nj_sensor_report(s));
+	if (rc < 0) {
+		nj_err("sensor: cannot start: %s", strerror(-rc));
+		nj_sensor_free(s);
+		return -1;
+	}
+	while (!nj_stop_requested) {
+		rc = nj_sensor_poll(s, 200, on_event, &c);
+		if (rc < 0 && rc != -EINTR) {
+			nj_err("sensor: %s", strerror(-rc));
+			break;
+		}
+		gettimeofday(&now, NULL);
+		housekeeping(w, &now);
+	}
+	nj_sensor_stop(s);
+	nj_sensor_free(s);
+	nj_bus_drain(w);
+	return rc < 0 && rc != -EINTR ? -1 : 0;
+}
