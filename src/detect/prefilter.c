@@ -641,12 +641,11 @@ static void scan_class(const struct nj_prefilter *pf, struct nj_pf_thread *t, ui
 		scan_group(t, &pf->groups[*g], p, pc, in, nin);
 }
 
-static const struct nj_prefilter *sort_pf;
-
-static int cand_cmp(const void *a, const void *b)
+static int cand_cmp(const void *a, const void *b, void *arg)
 {
+	const struct nj_prefilter *pf = arg;
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	uint8_t rx = sort_pf->action_rank[x], ry = sort_pf->action_rank[y];
+	uint8_t rx = pf->action_rank[x], ry = pf->action_rank[y];
 
 	if (rx != ry)
 		return rx < ry ? -1 : 1;
@@ -657,8 +656,7 @@ static int cand_cmp(const void *a, const void *b)
 static void sort_cands(const struct nj_prefilter *pf, uint32_t *c, uint32_t n)
 {
 	if (n > 32) {
-		sort_pf = pf;
-		qsort(c, n, sizeof(*c), cand_cmp);
+		qsort_r(c, n, sizeof(*c), cand_cmp, (void *)pf);
 		return;
 	}
 	for (uint32_t i = 1; i < n; i++) {
