@@ -12,6 +12,7 @@
 #include "detect/addrport.h"
 #include "detect/engine.h"
 #include "detect/prefilter.h"
+#include "detect/threshold.h"
 
 #define MAX_INCLUDE_DEPTH 8
 
@@ -59,7 +60,10 @@ struct nj_ruleset *nj_ruleset_new(const struct nj_config *cfg)
 	rs->build.cfg = cfg;
 	rs->build.vars = nj_vars_new(cfg);
 	rs->report = stderr;
-	if (!rs->build.vars) {
+	rs->thr = nj_thr_table_new(0);
+	if (!rs->build.vars || !rs->thr) {
+		nj_thr_table_free(rs->thr);
+		nj_vars_free(rs->build.vars);
 		free(rs);
 		return NULL;
 	}
@@ -71,6 +75,7 @@ void nj_ruleset_free(struct nj_ruleset *rs)
 	if (!rs)
 		return;
 	nj_prefilter_free(rs->pf);
+	nj_thr_table_free(rs->thr);
 	for (uint32_t i = 0; i < rs->nrules; i++)
 		nj_rule_free(rs->rules[i]);
 	free(rs->rules);
@@ -346,6 +351,11 @@ int nj_ruleset_load_file(struct nj_ruleset *rs, const char *path)
 int nj_ruleset_compile(struct nj_ruleset *rs, char *err, size_t errlen)
 {
 	nj_prefilter_free(rs->pf);
+	rs->pf = NULL;
+	if (nj_ruleset_order(rs) < 0) {
+		snprintf(err, errlen, "out of memory ordering the rules");
+		return -1;
+	}
 	rs->pf = nj_prefilter_build(rs, err, errlen);
 	return rs->pf ? 0 : -1;
 }

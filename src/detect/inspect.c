@@ -18,6 +18,7 @@
 #include "detect/addrport.h"
 #include "detect/engine.h"
 #include "detect/prefilter.h"
+#include "detect/threshold.h"
 
 /* Upper bound on payload option evaluations per rule, as Suricata's
  * inspection-recursion-limit: a hostile payload cannot make backtracking
@@ -214,11 +215,20 @@ static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, cons
 	return 1;
 }
 
-static void emit(struct nj_worker *w, const struct nj_rule *r, struct nj_packet *p, const uint8_t *payload,
-		 uint32_t plen, bool stream)
+static void emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, struct nj_packet *p,
+		 const uint8_t *payload, uint32_t plen, bool stream)
 {
+	struct nj_rule_info changed;
+	const struct nj_rule_info *info = &r->info;
+
+	/* a rate_filter changed the action: report it with the new one */
+	if (action != r->info.action) {
+		changed = r->info;
+		changed.action = action;
+		info = &changed;
+	}
 	struct nj_alert a = {
-		.rule = &r->info,
+		.rule = info,
 		.ts = p->ts,
 		.p = p,
 		.flow = p->flow,
@@ -266,8 +276,14 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 	}
 	for (uint16_t i = 0; i < r->nposts; i++)
 		r->posts[i]->kw->post(&m, r->posts[i]->data);
-	if (r->info.action != NJ_ACTION_PASS && !(r->flags & NJ_RULE_NOALERT))
-		emit(w, r, p, payload, plen, stream);
+	if (r->info.action == NJ_ACTION_PASS || (r->flags & NJ_RULE_NOALERT))
+		return 1;
+	/* Thresholds gate the alert only: the rule matched and its
+	 * post-match actions (flowbits) took effect either way. */
+	uint8_t action = r->info.action;
+	if (r->gate && (!nj_gate_check(dt->rs->thr, r, p, &action) || action == NJ_ACTION_PASS))
+		return 1;
+	emit(w, r, action, p, payload, plen, stream);
 	return 1;
 }
 

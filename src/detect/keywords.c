@@ -14,6 +14,10 @@ static const struct nj_keyword *const table[] = {
 	&kw_flags, &kw_tcp_flags, &kw_seq, &kw_ack, &kw_window,
 	&kw_itype, &kw_icode, &kw_icmp_id, &kw_icmp_seq,
 	&kw_decode_event,
+	&kw_byte_test, &kw_byte_jump, &kw_byte_extract, &kw_byte_math, &kw_isdataat,
+	&kw_bsize, &kw_bufferlen, &kw_urilen,
+	&kw_flowbits, &kw_noalert, &kw_tag,
+	&kw_threshold, &kw_detection_filter,
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))

@@ -15,6 +15,15 @@ extern const struct nj_keyword kw_ttl, kw_tos, kw_id, kw_fragoffset, kw_ip_proto
 extern const struct nj_keyword kw_flags, kw_tcp_flags, kw_seq, kw_ack, kw_window;
 extern const struct nj_keyword kw_itype, kw_icode, kw_icmp_id, kw_icmp_seq;
 extern const struct nj_keyword kw_decode_event;
+extern const struct nj_keyword kw_byte_test, kw_byte_jump, kw_byte_extract, kw_byte_math, kw_isdataat;
+extern const struct nj_keyword kw_bsize, kw_bufferlen, kw_urilen;
+extern const struct nj_keyword kw_flowbits, kw_noalert, kw_tag;
+extern const struct nj_keyword kw_threshold, kw_detection_filter;
+
+/* What a rule does with flowbits (kw_flowbits.c), for ordering. */
+#define NJ_FLOWBITS_READS 1
+#define NJ_FLOWBITS_WRITES 2
+int nj_flowbits_usage(const struct nj_rule *r);
 
 /* Sticky buffers and legacy buffer modifiers (kw_buffers.c). */
 const struct nj_keyword *nj_buffer_keyword(const char *name);

@@ -28,6 +28,7 @@ struct nj_portset;
 struct nj_detect_build;
 struct nj_detect_thread;
 struct nj_rule;
+struct nj_gate;
 
 /* Rule header protocols. */
 enum nj_rproto {
@@ -161,6 +162,10 @@ struct nj_rule {
 	uint16_t nposts;
 	struct nj_payload_list *lists;  /* per buffer, in order of first use */
 	uint16_t nlists;
+
+	/* threshold / detection_filter / threshold.config entries gating the
+	 * alert once the rule matched (threshold.h); NULL if none */
+	struct nj_gate *gate;
 
 	const struct nj_content *fp;    /* fast pattern, NULL if none */
 	int fp_buf;

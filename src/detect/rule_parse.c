@@ -15,6 +15,7 @@
 #include "detect/addrport.h"
 #include "detect/engine.h"
 #include "detect/rule.h"
+#include "detect/threshold.h"
 
 int nj_rule_error(struct nj_rule_ctx *rc, const char *fmt, ...)
 {
@@ -434,6 +435,7 @@ void nj_rule_free(struct nj_rule *r)
 		}
 		free(r->meta_owned);
 	}
+	nj_gate_free(r->gate);
 	free(r->file);
 	free(r);
 }
@@ -500,6 +502,12 @@ int nj_rule_dump(const struct nj_rule *r, char *buf, size_t len)
 			o->kw->dump(o->data, val, sizeof(val));
 		off = put(buf, len, off, " %s%s%s;", o->kw->name, val[0] ? ":" : "", val);
 	}
+	if (r->gate && (r->gate->has_thr || r->gate->has_df)) {
+		nj_thr_spec_dump(r->gate->has_df ? &r->gate->df : &r->gate->thr, val, sizeof(val));
+		off = put(buf, len, off, " %s:%s;", r->gate->has_df ? "detection_filter" : "threshold", val);
+	}
+	if (r->flags & NJ_RULE_NOALERT)
+		off = put(buf, len, off, " noalert;");
 	if (r->fp)
 		off = put(buf, len, off, " fast_pattern [%s] %u bytes;", nj_buf_name(r->fp_buf), r->fp->len);
 	off = put(buf, len, off, ")");
