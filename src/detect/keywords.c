@@ -18,6 +18,7 @@ static const struct nj_keyword *const table[] = {
 	&kw_bsize, &kw_bufferlen, &kw_urilen,
 	&kw_flowbits, &kw_noalert, &kw_tag,
 	&kw_threshold, &kw_detection_filter,
+	&kw_service, &kw_rem,
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))

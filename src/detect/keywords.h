@@ -19,6 +19,7 @@ extern const struct nj_keyword kw_byte_test, kw_byte_jump, kw_byte_extract, kw_b
 extern const struct nj_keyword kw_bsize, kw_bufferlen, kw_urilen;
 extern const struct nj_keyword kw_flowbits, kw_noalert, kw_tag;
 extern const struct nj_keyword kw_threshold, kw_detection_filter;
+extern const struct nj_keyword kw_service, kw_rem;
 
 /* What a rule does with flowbits (kw_flowbits.c), for ordering. */
 #define NJ_FLOWBITS_READS 1
@@ -27,6 +28,8 @@ int nj_flowbits_usage(const struct nj_rule *r);
 
 /* Sticky buffers and legacy buffer modifiers (kw_buffers.c). */
 const struct nj_keyword *nj_buffer_keyword(const char *name);
+/* True for a Snort 2 content modifier name (http_uri...). */
+bool nj_buffer_is_modifier(const char *name);
 
 /* content's pattern syntax, shared with keywords that take patterns. */
 int nj_content_parse_pattern(struct nj_rule_ctx *rc, const char *s, uint8_t **pat, uint32_t *len,

@@ -67,6 +67,10 @@ struct nj_rule_ctx {
 	char *err;
 	size_t errlen;
 	bool unsupported;               /* set with the error: not an error in the rule */
+	/* Snort 3 rule (service:, content sub-options, or a buffer keyword
+	 * before any content): buffer keywords are sticky, not modifiers */
+	bool snort3;
+	bool seen_content;              /* while scanning for snort3 */
 };
 
 /* What a payload option sees while a rule is verified. */

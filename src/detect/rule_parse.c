@@ -14,6 +14,7 @@
 
 #include "detect/addrport.h"
 #include "detect/engine.h"
+#include "detect/keywords.h"
 #include "detect/rule.h"
 #include "detect/threshold.h"
 
@@ -255,10 +256,41 @@ static int apply_option(struct nj_rule_ctx *rc, char *name, char *val)
 		}
 		if (rc->opt_buf >= 0)
 			o->buf = rc->opt_buf;
-		if (kw->flags & NJ_KW_PAYLOAD)
+		/* Content modifiers (nocase, distance, fast_pattern, http_uri...)
+		 * apply to the last content, past any pcre, byte_* or bsize
+		 * in between, as Suricata reads them. */
+		if (kw == &kw_content || kw == &kw_uricontent)
 			rc->last_payload = o;
 	}
 	rc->kw_name = NULL;
+	return 0;
+}
+
+/* content:"x",nocase — sub-options after the closing quote. */
+static bool has_suboptions(const char *v)
+{
+	const char *q = strchr(v, '"');
+
+	if (!q)
+		return false;
+	for (q++; *q && *q != '"'; q++)
+		if (*q == '\\' && q[1])
+			q++;
+	return *q == '"' && strchr(q, ',') != NULL;
+}
+
+/* First pass over the options: is this a Snort 3 rule? */
+static int scan_option(struct nj_rule_ctx *rc, char *name, char *val)
+{
+	if (strcmp(name, "service") == 0) {
+		rc->snort3 = true;
+	} else if (strcmp(name, "content") == 0 || strcmp(name, "uricontent") == 0) {
+		rc->seen_content = true;
+		if (val && has_suboptions(val))
+			rc->snort3 = true;
+	} else if (!rc->seen_content && nj_buffer_is_modifier(name)) {
+		rc->snort3 = true;
+	}
 	return 0;
 }
 
@@ -390,6 +422,17 @@ struct nj_rule *nj_rule_parse(struct nj_detect_build *b, const char *text, char 
 	if (!buf) {
 		nj_rule_error(&rc, "out of memory");
 		goto fail;
+	}
+	{
+		char *scan = strdup(opts);
+		if (!scan) {
+			nj_rule_error(&rc, "out of memory");
+			goto fail;
+		}
+		int src = split_options(&rc, scan, scan_option);
+		free(scan);
+		if (src < 0)
+			goto fail;
 	}
 	if (split_options(&rc, buf, apply_option) < 0)
 		goto fail;
