@@ -29,9 +29,13 @@ struct nj_detect_thread {
 	const struct nj_ruleset *rs;
 	struct nj_pf_thread *pf;
 	uint32_t budget;
+	/* transformed buffers: a chain of transforms alternates between
+	 * the two; valid until the next buffer is inspected */
+	uint8_t *xbuf[2];
+	uint32_t xcap[2];
 };
 
-static int c_alerts = -1, c_inspected = -1, c_candidates = -1, c_budget = -1;
+static int c_alerts = -1, c_inspected = -1, c_candidates = -1, c_budget = -1, c_xform = -1;
 
 struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs)
 {
@@ -49,6 +53,7 @@ struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs)
 		c_inspected = nj_counter_register("detect.packets");
 		c_candidates = nj_counter_register("detect.candidates");
 		c_budget = nj_counter_register("detect.inspect_limit");
+		c_xform = nj_counter_register("detect.transform_nomem");
 	}
 	return dt;
 }
@@ -58,6 +63,8 @@ void nj_detect_thread_free(struct nj_detect_thread *dt)
 	if (!dt)
 		return;
 	nj_pf_thread_free(dt->pf);
+	free(dt->xbuf[0]);
+	free(dt->xbuf[1]);
 	free(dt);
 }
 
@@ -155,9 +162,37 @@ static bool default_payload(const struct nj_rule *r, const struct nj_packet *p, 
 	return true;
 }
 
+/* Applies the list's transforms to ptr/len in the thread's scratch.
+ * Returns 0, or -1 when the scratch cannot grow. */
+static int transform(struct nj_detect_thread *dt, const struct nj_payload_list *l, const uint8_t **ptr,
+		     uint32_t *len)
+{
+	for (uint8_t i = 0; i < l->ntransforms; i++) {
+		const struct nj_opt *o = l->transforms[i];
+		int k = i & 1;
+		uint64_t need = (uint64_t)*len + NJ_TRANSFORM_SLACK;
+		if (need > UINT32_MAX)
+			return -1;
+		if (dt->xcap[k] < need) {
+			uint8_t *nb = realloc(dt->xbuf[k], need);
+			if (!nb)
+				return -1;
+			dt->xbuf[k] = nb;
+			dt->xcap[k] = (uint32_t)need;
+		}
+		*len = o->kw->transform(o->data, *ptr, *len, dt->xbuf[k]);
+		*ptr = dt->xbuf[k];
+	}
+	return 0;
+}
+
 static int inspect_buffer(struct nj_detect_thread *dt, struct nj_match *m, const struct nj_payload_list *l,
 			  const uint8_t *ptr, uint32_t len)
 {
+	if (l->ntransforms && transform(dt, l, &ptr, &len) < 0) {
+		nj_counter_add(c_xform, 1);
+		return 0;
+	}
 	m->buf = ptr;
 	m->len = len;
 	m->buf_id = l->buf;

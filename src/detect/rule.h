@@ -54,6 +54,7 @@ enum nj_kw_flag {
 	NJ_KW_NOARG = 1 << 5,     /* takes no value */
 	NJ_KW_BACKTRACK = 1 << 6, /* may match again further on (content, pcre) */
 	NJ_KW_OPTARG = 1 << 7,    /* value optional */
+	NJ_KW_TRANSFORM = 1 << 8, /* rewrites the current buffer (transform) */
 };
 
 /* State while one rule is parsed. */
@@ -105,7 +106,12 @@ struct nj_keyword {
 	/* Canonical text of the option's value for the rule dump, written
 	 * into buf; NULL when the keyword has no value. */
 	void (*dump)(const void *data, char *buf, size_t len);
+	/* For NJ_KW_TRANSFORM keywords: writes the transformed buffer into
+	 * out (room for len + NJ_TRANSFORM_SLACK bytes); returns its length. */
+	uint32_t (*transform)(const void *data, const uint8_t *in, uint32_t len, uint8_t *out);
 };
+
+#define NJ_TRANSFORM_SLACK 64
 
 struct nj_opt {
 	const struct nj_keyword *kw;
@@ -132,8 +138,8 @@ struct nj_payload_list {
 	int buf;
 	struct nj_opt **opts;
 	uint16_t n;
-	/* transforms applied to the buffer before inspection (ids) */
-	uint8_t transforms[8];
+	/* transforms applied to the buffer before inspection, in order */
+	const struct nj_opt *transforms[8];
 	uint8_t ntransforms;
 };
 

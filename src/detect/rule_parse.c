@@ -247,7 +247,8 @@ static int apply_option(struct nj_rule_ctx *rc, char *name, char *val)
 		return -1;
 	/* Modifiers and pure meta keywords store into the rule or the previous
 	 * option themselves; everything else becomes an option. */
-	if (!(kw->flags & (NJ_KW_MODIFIER | NJ_KW_STICKY)) && (kw->match || kw->post || data)) {
+	if (!(kw->flags & (NJ_KW_MODIFIER | NJ_KW_STICKY)) &&
+	    (kw->match || kw->post || data || (kw->flags & NJ_KW_TRANSFORM))) {
 		struct nj_opt *o = nj_rule_add_opt(rc, kw, data);
 		if (!o) {
 			if (kw->free)
@@ -334,6 +335,11 @@ static void choose_fast_pattern(struct nj_rule *r)
 
 	for (uint16_t i = 0; i < r->nlists; i++) {
 		struct nj_payload_list *l = &r->lists[i];
+		/* The prefilter scans buffers as they are: a transformed
+		 * buffer gives no fast pattern (the rule is verified without
+		 * prefiltering instead). */
+		if (l->ntransforms)
+			continue;
 		for (uint16_t j = 0; j < l->n; j++) {
 			const struct nj_opt *o = l->opts[j];
 			if (strcmp(o->kw->name, "content") != 0)
@@ -365,7 +371,22 @@ static int finalize(struct nj_rule_ctx *rc)
 	for (uint16_t i = 0; i < r->nopts; i++) {
 		struct nj_opt *o = &r->opts[i];
 		int rc2 = 0;
-		if (o->kw->flags & NJ_KW_PAYLOAD) {
+		if (o->kw->flags & NJ_KW_TRANSFORM) {
+			if (o->buf < 0)
+				o->buf = default_buffer(r);
+			struct nj_payload_list *l = list_for(r, o->buf);
+			if (!l)
+				return nj_rule_error(rc, "out of memory");
+			rc->kw_name = o->kw->name;
+			/* Transforms rewrite the whole buffer first: written
+			 * after an option of the buffer, they would not. */
+			if (l->n)
+				return nj_rule_error(rc, "must come before the buffer's payload options");
+			if (l->ntransforms == 8)
+				return nj_rule_error(rc, "more than 8 transforms");
+			l->transforms[l->ntransforms++] = o;
+			rc->kw_name = NULL;
+		} else if (o->kw->flags & NJ_KW_PAYLOAD) {
 			if (o->buf < 0)
 				o->buf = default_buffer(r);
 			struct nj_payload_list *l = list_for(r, o->buf);
@@ -530,6 +551,13 @@ int nj_rule_dump(const struct nj_rule *r, char *buf, size_t len)
 	for (uint16_t i = 0; i < r->nlists; i++) {
 		const struct nj_payload_list *l = &r->lists[i];
 		off = put(buf, len, off, " [%s]", nj_buf_name(l->buf));
+		for (uint8_t j = 0; j < l->ntransforms; j++) {
+			const struct nj_opt *o = l->transforms[j];
+			val[0] = '\0';
+			if (o->kw->dump)
+				o->kw->dump(o->data, val, sizeof(val));
+			off = put(buf, len, off, " %s%s%s;", o->kw->name, val[0] ? ":" : "", val);
+		}
 		for (uint16_t j = 0; j < l->n; j++) {
 			const struct nj_opt *o = l->opts[j];
 			val[0] = '\0';
