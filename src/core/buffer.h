@@ -68,7 +68,9 @@
 	X(FILE_PATH, "file.path")                                              \
 	X(FILE_RAW, "file.raw")                                                \
 	X(FILE_NEWPATH, "file.newpath")                                        \
-	X(USER_NAME, "user.name")
+	X(USER_NAME, "user.name")                                              \
+	X(TLS_CERTS, "tls.certs")                                              \
+	X(BASE64_DATA, "base64_data")
 
 enum nj_buf_id {
 #define NJ_BUF_ENUM(id, name) NJ_BUF_##id,

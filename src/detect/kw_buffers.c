@@ -47,6 +47,7 @@ static const struct {
 	{ "ja3s.hash", NJ_BUF_JA3S_HASH }, { "ja3s_hash", NJ_BUF_JA3S_HASH },
 	{ "ja3s.string", NJ_BUF_JA3S_STRING }, { "ja3s_string", NJ_BUF_JA3S_STRING },
 	{ "ja4.hash", NJ_BUF_JA4_HASH },
+	{ "tls.certs", NJ_BUF_TLS_CERTS },
 };
 
 static const struct {

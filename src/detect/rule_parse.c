@@ -295,9 +295,12 @@ static int scan_option(struct nj_rule_ctx *rc, char *name, char *val)
 	return 0;
 }
 
-static struct nj_payload_list *list_for(struct nj_rule *r, int buf)
+/* The buffer's current list: the last one opened for it (a transform
+ * after payload options opens another instance of the buffer, as
+ * Suricata does), or a new one when fresh or none exists. */
+static struct nj_payload_list *list_for(struct nj_rule *r, int buf, bool fresh)
 {
-	for (uint16_t i = 0; i < r->nlists; i++)
+	for (uint16_t i = r->nlists; i-- > 0 && !fresh;)
 		if (r->lists[i].buf == buf)
 			return &r->lists[i];
 	struct nj_payload_list *nl = realloc(r->lists, (r->nlists + 1) * sizeof(*nl));
@@ -374,14 +377,15 @@ static int finalize(struct nj_rule_ctx *rc)
 		if (o->kw->flags & NJ_KW_TRANSFORM) {
 			if (o->buf < 0)
 				o->buf = default_buffer(r);
-			struct nj_payload_list *l = list_for(r, o->buf);
+			struct nj_payload_list *l = list_for(r, o->buf, false);
+			/* Transforms rewrite the whole buffer first: after
+			 * payload options of the buffer, the options that
+			 * follow inspect a new, transformed instance of it. */
+			if (l && l->n)
+				l = list_for(r, o->buf, true);
 			if (!l)
 				return nj_rule_error(rc, "out of memory");
 			rc->kw_name = o->kw->name;
-			/* Transforms rewrite the whole buffer first: written
-			 * after an option of the buffer, they would not. */
-			if (l->n)
-				return nj_rule_error(rc, "must come before the buffer's payload options");
 			if (l->ntransforms == 8)
 				return nj_rule_error(rc, "more than 8 transforms");
 			l->transforms[l->ntransforms++] = o;
@@ -389,7 +393,7 @@ static int finalize(struct nj_rule_ctx *rc)
 		} else if (o->kw->flags & NJ_KW_PAYLOAD) {
 			if (o->buf < 0)
 				o->buf = default_buffer(r);
-			struct nj_payload_list *l = list_for(r, o->buf);
+			struct nj_payload_list *l = list_for(r, o->buf, false);
 			rc2 = l ? push_opt(&l->opts, &l->n, o) : -1;
 		} else if (o->kw->flags & NJ_KW_POST) {
 			rc2 = push_opt(&r->posts, &r->nposts, o);
