@@ -2,6 +2,7 @@
  * (threshold.h), evaluated once the rule has matched. One of them per
  * rule, as Suricata. */
 #include <stdio.h>
+#include <string.h>
 
 #include "detect/keywords.h"
 #include "detect/threshold.h"
@@ -14,7 +15,10 @@ static int parse_common(struct nj_rule_ctx *rc, const char *arg, bool df)
 
 	if (rc->rule->gate && (rc->rule->gate->has_thr || rc->rule->gate->has_df))
 		return nj_rule_error(rc, "only one threshold or detection_filter per rule");
-	if (nj_thr_spec_parse(arg, df, &spec, err, sizeof(err)) < 0)
+	int r = nj_thr_spec_parse(arg, df, &spec, err, sizeof(err));
+	if (r == -2)
+		return nj_rule_unsupported(rc, err + strlen("unsupported: "));
+	if (r < 0)
 		return nj_rule_error(rc, "%s", err);
 	if (!(g = nj_gate_get(rc->rule)))
 		return nj_rule_error(rc, "out of memory");

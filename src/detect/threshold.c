@@ -6,7 +6,9 @@
  * window, threshold on every count-th, both once when the count is
  * reached, detection_filter on every match after the first `count`,
  * rate_filter switches the action to new_action for `timeout` seconds once
- * more than `count` matches came within a window.
+ * more than `count` matches came within a window; backoff alerts on the
+ * count-th match, then each time the count reaches the previous mark times
+ * `multiplier` (no window: the key lives as long as the table keeps it).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -29,7 +31,7 @@
 
 /* ---- specs ---- */
 
-static const char *const type_names[] = { "limit", "threshold", "both", "detection", "rate" };
+static const char *const type_names[] = { "limit", "threshold", "both", "backoff", "detection", "rate" };
 static const char *const track_names[] = { "by_src", "by_dst", "by_rule", "by_both", "by_flow", "by_either" };
 
 static int lookup(const char *const *names, size_t n, const char *s)
@@ -96,7 +98,7 @@ int nj_thr_spec_parse(const char *s, bool detection_filter, struct nj_thr_spec *
 		if (!*key)
 			continue;
 		if (strcmp(key, "type") == 0 && !detection_filter) {
-			if ((k = lookup(type_names, 3, val)) < 0)
+			if ((k = lookup(type_names, 4, val)) < 0)
 				goto bad;
 			out->type = (uint8_t)k;
 			have_type = true;
@@ -113,10 +115,27 @@ int nj_thr_spec_parse(const char *s, bool detection_filter, struct nj_thr_spec *
 			if (parse_u32(val, &out->seconds) < 0)
 				goto bad;
 			have_secs = true;
+		} else if (strcmp(key, "multiplier") == 0 && !detection_filter) {
+			if (parse_u32(val, &out->multiplier) < 0 || out->multiplier < 2)
+				goto bad;
+		} else if (strcmp(key, "unique_on") == 0) {
+			snprintf(err, errlen, "unsupported: %s unique_on",
+				 detection_filter ? "detection_filter" : "threshold");
+			return -2;
 		} else {
 			snprintf(err, errlen, "unknown option '%s'", key);
 			return -1;
 		}
+	}
+	if (out->type == NJ_THR_BACKOFF) {
+		if (!out->multiplier || have_secs) {
+			snprintf(err, errlen, "backoff needs multiplier and no seconds");
+			return -1;
+		}
+		have_secs = true;
+	} else if (out->multiplier) {
+		snprintf(err, errlen, "multiplier is for type backoff");
+		return -1;
 	}
 	if (!have_type || !have_track || !have_count || !have_secs) {
 		snprintf(err, errlen, "needs %strack, count and seconds", detection_filter ? "" : "type, ");
@@ -138,6 +157,11 @@ bad:
 
 void nj_thr_spec_dump(const struct nj_thr_spec *t, char *buf, size_t len)
 {
+	if (t->type == NJ_THR_BACKOFF) {
+		snprintf(buf, len, "type backoff,track %s,count %u,multiplier %u", track_names[t->track],
+			 t->count, t->multiplier);
+		return;
+	}
 	snprintf(buf, len, "type %s,track %s,count %u,seconds %u", type_names[t->type], track_names[t->track],
 		 t->count, t->seconds);
 }
@@ -175,6 +199,7 @@ struct thr_entry {
 	int64_t timeout_start;          /* rate_filter: seconds, 0 if off */
 	int64_t expire;                 /* seconds: no use after this */
 	uint32_t count;
+	uint32_t mark;                  /* backoff: count of the next alert */
 };
 
 struct nj_thr_table {
@@ -359,6 +384,19 @@ static int handle(struct thr_entry *e, bool fresh, const struct nj_thr_spec *s, 
 	if (s->type == NJ_THR_RATE) {
 		handle_rate(e, fresh, s, now_us, action);
 		return 1;
+	}
+	if (s->type == NJ_THR_BACKOFF) {
+		if (fresh)
+			e->mark = s->count;
+		if (e->count < UINT32_MAX)
+			e->count++;
+		if (e->count == e->mark) {
+			ret = 1;
+			uint64_t m = (uint64_t)e->mark * s->multiplier;
+			e->mark = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
+		}
+		e->expire = INT64_MAX;
+		return ret;
 	}
 	if (within) {
 		e->count++;

@@ -22,7 +22,8 @@ struct nj_rule;
 struct nj_ruleset;
 struct nj_addrset;
 
-enum nj_thr_type { NJ_THR_LIMIT, NJ_THR_THRESHOLD, NJ_THR_BOTH, NJ_THR_DETECTION, NJ_THR_RATE };
+enum nj_thr_type { NJ_THR_LIMIT, NJ_THR_THRESHOLD, NJ_THR_BOTH, NJ_THR_BACKOFF, NJ_THR_DETECTION,
+		   NJ_THR_RATE };
 enum nj_thr_track { NJ_TRACK_SRC, NJ_TRACK_DST, NJ_TRACK_RULE, NJ_TRACK_BOTH, NJ_TRACK_FLOW,
 		    NJ_TRACK_EITHER };
 
@@ -33,6 +34,7 @@ struct nj_thr_spec {
 	uint32_t count;
 	uint32_t seconds;
 	uint32_t timeout;               /* rate_filter */
+	uint32_t multiplier;            /* backoff */
 };
 
 struct nj_suppress {
@@ -52,7 +54,8 @@ struct nj_gate {
 
 /* Parses "type limit, track by_src, count 1, seconds 60" (threshold),
  * "track by_src, count 5, seconds 60" (detection_filter: type fixed).
- * Returns 0, or -1 with a reason in err. */
+ * Returns 0, or -1 with a reason in err, -2 when the reason is an
+ * option nightjar does not support. */
 int nj_thr_spec_parse(const char *s, bool detection_filter, struct nj_thr_spec *out, char *err,
 		      size_t errlen);
 void nj_thr_spec_dump(const struct nj_thr_spec *t, char *buf, size_t len);
