@@ -42,13 +42,9 @@ static int lookup(const char *const *names, size_t n, const char *s)
 	return -1;
 }
 
-/* Splits "key value" off s (comma-separated); returns the next item. */
-static char *next_item(char *s, char **key, char **val)
+/* Splits one trimmed "key value" item in place. */
+static void split_kv(char *s, char **key, char **val)
 {
-	char *comma = strchr(s, ',');
-
-	if (comma)
-		*comma = '\0';
 	while (isspace((unsigned char)*s))
 		s++;
 	char *e = s + strlen(s);
@@ -61,6 +57,16 @@ static char *next_item(char *s, char **key, char **val)
 		while (isspace((unsigned char)**val))
 			(*val)++;
 	}
+}
+
+/* Splits "key value" off s (comma-separated); returns the next item. */
+static char *next_item(char *s, char **key, char **val)
+{
+	char *comma = strchr(s, ',');
+
+	if (comma)
+		*comma = '\0';
+	split_kv(s, key, val);
 	return comma ? comma + 1 : NULL;
 }
 
@@ -520,7 +526,7 @@ static int parse_cfg_items(char *s, struct cfg_line *c, bool suppress, char *err
 		char *next = *p ? p + 1 : NULL;
 		*p = '\0';
 		char *key, *val;
-		next_item(s, &key, &val);
+		split_kv(s, &key, &val);
 		s = next;
 		int k;
 		if (!*key)
