@@ -120,7 +120,9 @@ int nj_bread_flag(struct nj_rule_ctx *rc, struct nj_bread *br, const char *tok)
 	} else if (strcasecmp(tok, "dce") == 0) {
 		/* Suricata ties dce to the DCE/RPC parser's byte order and
 		 * makes the rule a dcerpc rule; nightjar parses no DCE/RPC. */
-		return nj_rule_unsupported(rc, "dce (DCE/RPC byte order)");
+		char what[64];
+		snprintf(what, sizeof(what), "%s dce (DCE/RPC byte order)", rc->kw_name);
+		return nj_rule_unsupported(rc, what);
 	} else if (strncasecmp(tok, "bitmask", 7) == 0 && (tok[7] == ' ' || tok[7] == '\t')) {
 		if (parse_hex_mask(rc, tok + 8, &br->bitmask) < 0)
 			return -1;
