@@ -236,6 +236,9 @@ static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, cons
 		b.len = p->stream->len;
 		m->stream = true;
 		break;
+	case NJ_BUF_BASE64_DATA:
+		/* what the rule's last base64_decode decoded (an earlier list) */
+		return m->b64 && inspect_buffer(dt, m, l, m->b64, m->b64_len);
 	default:
 		return inspect_app(dt, m, l);
 	}

@@ -23,6 +23,7 @@ extern const struct nj_keyword kw_service, kw_rem;
 extern const struct nj_keyword kw_dotprefix, kw_to_lowercase, kw_to_uppercase, kw_strip_whitespace,
 	kw_compress_whitespace, kw_url_decode, kw_to_md5, kw_to_sha1, kw_to_sha256, kw_header_lowercase,
 	kw_pcrexform;
+extern const struct nj_keyword kw_base64_decode, kw_base64_data;
 
 /* What a rule does with flowbits (kw_flowbits.c), for ordering. */
 #define NJ_FLOWBITS_READS 1

@@ -88,6 +88,8 @@ struct nj_match {
 	uint32_t from;                  /* backtracking: earliest start allowed */
 	uint32_t mstart;                /* out: start of this option's match */
 	uint64_t vars[8];               /* byte_extract / byte_math results */
+	const uint8_t *b64;             /* base64_decode output (base64_data) */
+	uint32_t b64_len;
 	bool stream;                    /* buffer is reassembled stream data */
 };
 

@@ -488,6 +488,21 @@ static void test_transforms(void **state)
 	nj_ruleset_free(rs);
 }
 
+/* base64_decode then base64_data: content inspects the decoded bytes. */
+static void test_base64(void **state)
+{
+	struct nj_ruleset *rs = load(
+		"alert tcp any any -> any any (content:\"xx \"; base64_decode:relative; base64_data; content:\"hello world\"; sid:1;)\n"
+		"alert tcp any any -> any any (base64_decode:bytes 8, offset 3; base64_data; content:\"hello\"; bsize:6; sid:2;)\n"
+		"alert tcp any any -> any any (base64_decode; base64_data; content:\"hello\"; sid:3;)\n"
+		"alert tcp any any -> any any (content:\"yy\"; base64_decode:relative; sid:4;)\n");
+	struct nj_packet p;
+
+	spacket(&p, "xx aGVsbG8gd29ybGQ= yy");
+	assert_string_equal(run(rs, &p), "1,2");
+	nj_ruleset_free(rs);
+}
+
 /* Snort 3 service: the flow's protocol decides when known, the ports when
  * not. */
 static void test_service(void **state)
@@ -526,6 +541,7 @@ int main(void)
 		cmocka_unit_test_setup(test_threshold_table, setup),
 		cmocka_unit_test_setup(test_transforms, setup),
 		cmocka_unit_test_setup(test_service, setup),
+		cmocka_unit_test_setup(test_base64, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
