@@ -296,7 +296,8 @@ static int index_add(struct addr_index *ix, const struct nj_addrset *set, uint32
 
 static int index_finish(struct addr_index *ix)
 {
-	qsort(ix->e, ix->n, sizeof(*ix->e), entry_cmp);
+	if (ix->n)
+		qsort(ix->e, ix->n, sizeof(*ix->e), entry_cmp);
 	ix->seg_start = calloc(ix->n + 1, sizeof(*ix->seg_start));
 	if (!ix->seg_start)
 		return -ENOMEM;
