@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "detect/addrport.h"
 #include "detect/engine.h"
+#include "detect/keywords.h"
 #include "detect/prefilter.h"
 #include "detect/threshold.h"
 
@@ -85,6 +86,8 @@ void nj_ruleset_free(struct nj_ruleset *rs)
 	}
 	free(rs->build.classes);
 	nj_names_free(&rs->build.flowbits);
+	nj_names_free(&rs->build.xbits_names);
+	nj_xbits_table_free(rs->build.xbits);
 	nj_names_free(&rs->build.rule_vars);
 	nj_vars_free(rs->build.vars);
 	free(rs->sids);

@@ -20,6 +20,7 @@ struct nj_prefilter;
 struct nj_worker;
 struct nj_packet;
 struct nj_thr_table;
+struct nj_xbits_table;
 
 struct nj_class {
 	char *name;
@@ -44,6 +45,8 @@ struct nj_detect_build {
 	struct nj_class *classes;
 	uint32_t nclasses;
 	struct nj_names flowbits;
+	struct nj_names xbits_names;
+	struct nj_xbits_table *xbits;   /* created by the first xbits option */
 	/* byte_extract variable names of the rule being parsed */
 	struct nj_names rule_vars;
 };

@@ -24,11 +24,16 @@ extern const struct nj_keyword kw_dotprefix, kw_to_lowercase, kw_to_uppercase, k
 	kw_compress_whitespace, kw_url_decode, kw_to_md5, kw_to_sha1, kw_to_sha256, kw_header_lowercase,
 	kw_pcrexform;
 extern const struct nj_keyword kw_base64_decode, kw_base64_data;
+extern const struct nj_keyword kw_xbits;
 
 /* What a rule does with flowbits (kw_flowbits.c), for ordering. */
 #define NJ_FLOWBITS_READS 1
 #define NJ_FLOWBITS_WRITES 2
 int nj_flowbits_usage(const struct nj_rule *r);
+/* The same for xbits (kw_xbits.c), and the table they live in. */
+int nj_xbits_usage(const struct nj_rule *r);
+struct nj_xbits_table;
+void nj_xbits_table_free(struct nj_xbits_table *t);
 
 /* Sticky buffers and legacy buffer modifiers (kw_buffers.c). */
 const struct nj_keyword *nj_buffer_keyword(const char *name);

@@ -488,6 +488,44 @@ static void test_transforms(void **state)
 	nj_ruleset_free(rs);
 }
 
+/* xbits: set with track ip_dst on the request, checked with track ip_src
+ * on the response of another flow; expiry in packet time; ip_pair either
+ * way. */
+static void test_xbits(void **state)
+{
+	struct nj_ruleset *rs = load(
+		"alert tcp any any -> any any (content:\"req\"; xbits:set,seen,track ip_dst,expire 10; noalert; sid:1;)\n"
+		"alert tcp any any -> any any (content:\"resp\"; xbits:isset,seen,track ip_src; sid:2;)\n"
+		"alert tcp any any -> any any (content:\"resp\"; xbits:isnotset,seen,track ip_src; sid:3;)\n"
+		"alert tcp any any -> any any (content:\"pair\"; xbits:set,p,track ip_pair; sid:4;)\n"
+		"alert tcp any any -> any any (content:\"resp\"; xbits:isset,p,track ip_pair; sid:5;)\n"
+		"alert tcp any any -> any any (content:\"clear\"; xbits:unset,seen,track ip_src; sid:6;)\n");
+	struct nj_packet p;
+
+	packet(&p, "10.0.0.1", "10.0.0.2", "req", 3);
+	p.ts.tv_sec = 100;
+	assert_string_equal(run(rs, &p), "");
+	packet(&p, "10.0.0.2", "10.0.0.1", "resp", 4);
+	p.ts.tv_sec = 105;
+	assert_string_equal(run(rs, &p), "2");
+	packet(&p, "10.0.0.9", "10.0.0.1", "resp", 4);
+	p.ts.tv_sec = 105;
+	assert_string_equal(run(rs, &p), "3");
+	packet(&p, "10.0.0.2", "10.0.0.1", "resp", 4);
+	p.ts.tv_sec = 111;                      /* expired */
+	assert_string_equal(run(rs, &p), "3");
+	packet(&p, "10.0.0.1", "10.0.0.2", "reqpair", 7);
+	p.ts.tv_sec = 200;
+	assert_string_equal(run(rs, &p), "4");
+	packet(&p, "10.0.0.2", "10.0.0.1", "resp", 4);
+	p.ts.tv_sec = 201;
+	assert_string_equal(run(rs, &p), "2,5");
+	packet(&p, "10.0.0.2", "10.0.0.1", "clear resp", 10);
+	p.ts.tv_sec = 202;
+	assert_string_equal(run(rs, &p), "6,3,5");
+	nj_ruleset_free(rs);
+}
+
 /* base64_decode then base64_data: content inspects the decoded bytes. */
 static void test_base64(void **state)
 {
@@ -542,6 +580,7 @@ int main(void)
 		cmocka_unit_test_setup(test_transforms, setup),
 		cmocka_unit_test_setup(test_service, setup),
 		cmocka_unit_test_setup(test_base64, setup),
+		cmocka_unit_test_setup(test_xbits, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
