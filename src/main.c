@@ -22,6 +22,7 @@
 #include "decode/decode.h"
 #include "detect/engine.h"
 #include "detect/prefilter.h"
+#include "detect/threshold.h"
 #include "main_stages.h"
 
 /* Exit codes (documented in README.md and nightjar(8)). */
@@ -156,13 +157,18 @@ static const char *default_config(void)
 	return NULL;
 }
 
-/* Resolves a path from the config against base unless it is absolute. */
+/* Resolves a path from the config against base unless it is absolute; a
+ * path too long for out becomes "" (no file). */
 static void resolve(const char *base, const char *path, char *out, size_t len)
 {
+	int n;
+
 	if (path[0] == '/' || !base || !base[0])
-		snprintf(out, len, "%s", path);
+		n = snprintf(out, len, "%s", path);
 	else
-		snprintf(out, len, "%s/%s", base, path);
+		n = snprintf(out, len, "%s/%s", base, path);
+	if (n < 0 || (size_t)n >= len)
+		out[0] = '\0';
 }
 
 static struct nj_config *load_config(const struct options *o, char *cfg_dir, size_t cfg_dir_len)
@@ -199,7 +205,22 @@ static struct nj_config *load_config(const struct options *o, char *cfg_dir, siz
 	return cfg;
 }
 
-/* Rule files: -S wins; else the config's rule-files under default-rule-path. */
+/* threshold-file (Suricata's key), when the configuration names one. */
+static void load_threshold(struct nj_ruleset *rs, const struct nj_config *cfg, const char *cfg_dir)
+{
+	const char *thr = nj_config_get(cfg, "threshold-file");
+	char path[4096];
+	int rc;
+
+	if (!thr)
+		return;
+	resolve(cfg_dir, thr, path, sizeof(path));
+	if ((rc = nj_ruleset_load_threshold_config(rs, path)) < 0)
+		nj_warn("threshold file %s: %s", path, strerror(-rc));
+}
+
+/* Rule files: -S wins; else the config's rule-files under default-rule-path;
+ * then the threshold file. */
 static int load_rules(struct nj_ruleset *rs, const struct nj_config *cfg, const struct options *o,
 		      const char *cfg_dir)
 {
@@ -219,6 +240,7 @@ static int load_rules(struct nj_ruleset *rs, const struct nj_config *cfg, const 
 				return -1;
 			}
 		}
+		load_threshold(rs, cfg, cfg_dir);
 		return 0;
 	}
 	size_t n = nj_config_seq_len(cfg, "rule-files");
@@ -229,6 +251,7 @@ static int load_rules(struct nj_ruleset *rs, const struct nj_config *cfg, const 
 		if ((rc = nj_ruleset_load_file(rs, path)) < 0)
 			nj_warn("rule file %s: %s", path, strerror(-rc));
 	}
+	load_threshold(rs, cfg, cfg_dir);
 	return 0;
 }
 
