@@ -164,9 +164,11 @@ int nj_bread_do(const struct nj_match *m, const struct nj_bread *br, bool apply_
 	uint64_t v = 0;
 	uint32_t used;
 
-	if (m->len == 0 || nb <= 0 || nb > (br->string ? 23 : 8))
+	/* Zero binary bytes read the value 0 (Suricata's byte_jump:0,...);
+	 * a string needs at least one digit. */
+	if (m->len == 0 || nb < (br->string ? 1 : 0) || nb > (br->string ? 23 : 8))
 		return 0;
-	if (start < 0 || start >= (int64_t)m->len || nb > (int64_t)m->len - start)
+	if (start < 0 || (br->relative && start >= (int64_t)m->len) || nb > (int64_t)m->len - start)
 		return 0;
 	const uint8_t *p = m->buf + start;
 	if (br->string) {

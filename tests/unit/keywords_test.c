@@ -136,11 +136,12 @@ static void test_byte_jump(void **state)
 		"alert tcp any any -> any any (byte_jump:1,1,from_beginning,post_offset -10; content:\"|00 03|\"; distance:0; within:2; sid:6;)\n"
 		"alert tcp any any -> any any (byte_jump:1,1,multiplier 2,from_beginning; content:\"YZ\"; distance:0; within:2; sid:7;)\n"
 		"alert tcp any any -> any any (byte_jump:1,1,align,from_beginning; content:\"c\"; distance:0; within:1; sid:8;)\n"
-		"alert tcp any any -> any any (content:\"ab\"; byte_jump:1,0,relative; content:\"Z\"; distance:0; within:1; sid:9;)\n");
+		"alert tcp any any -> any any (content:\"ab\"; byte_jump:1,0,relative; content:\"Z\"; distance:0; within:1; sid:9;)\n"
+		"alert tcp any any -> any any (content:\"c\"; byte_jump:0,0,relative,post_offset -10; content:\"|00 03|\"; distance:0; within:2; sid:10;)\n");
 	struct nj_packet p;
 
 	packet(&p, "10.0.0.1", "10.0.0.2", pl, sizeof(pl));
-	assert_string_equal(run(rs, &p), "1,3,4,6,7,8");
+	assert_string_equal(run(rs, &p), "1,3,4,6,7,8,10");
 	nj_ruleset_free(rs);
 
 	/* "ab" then 'c' = 0x63 is far past the end: sid 9 fails above; a
