@@ -216,6 +216,44 @@ static int inspect_app(struct nj_detect_thread *dt, struct nj_match *m, const st
 	return 0;
 }
 
+/* ipv4.hdr, ipv6.hdr, tcp.hdr, udp.hdr: the header as on the wire
+ * (options included), when the packet has that header complete. */
+static bool header_buffer(const struct nj_packet *p, int buf, struct nj_buf *b)
+{
+	uint32_t n;
+
+	switch (buf) {
+	case NJ_BUF_IPV4_HDR:
+		if (p->ip_ver != 4 || !p->l3 || p->l3_len < 20)
+			return false;
+		n = (uint32_t)(p->l3[0] & 0x0f) * 4;
+		b->ptr = p->l3;
+		break;
+	case NJ_BUF_IPV6_HDR:
+		if (p->ip_ver != 6 || !p->l3)
+			return false;
+		n = 40;
+		b->ptr = p->l3;
+		break;
+	case NJ_BUF_TCP_HDR:
+		if (p->proto != 6 || !p->l4 || p->l4_len < 20 || (p->flags & NJ_PKT_IS_FRAGMENT))
+			return false;
+		n = (uint32_t)(p->l4[12] >> 4) * 4;
+		b->ptr = p->l4;
+		break;
+	default:
+		if (p->proto != 17 || !p->l4 || (p->flags & NJ_PKT_IS_FRAGMENT))
+			return false;
+		n = 8;
+		b->ptr = p->l4;
+		break;
+	}
+	if (buf == NJ_BUF_IPV4_HDR || buf == NJ_BUF_IPV6_HDR ? n > p->l3_len : n > p->l4_len)
+		return false;
+	b->len = n;
+	return n > 0;
+}
+
 static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, const struct nj_payload_list *l,
 			   const uint8_t **mp, uint32_t *mlen)
 {
@@ -236,6 +274,10 @@ static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, cons
 		b.len = p->stream->len;
 		m->stream = true;
 		break;
+	case NJ_BUF_IPV4_HDR: case NJ_BUF_IPV6_HDR: case NJ_BUF_TCP_HDR: case NJ_BUF_UDP_HDR:
+		if (!header_buffer(p, l->buf, &b))
+			return 0;
+		return inspect_buffer(dt, m, l, b.ptr, b.len);
 	case NJ_BUF_BASE64_DATA:
 		/* what the rule's last base64_decode decoded (an earlier list) */
 		return m->b64 && inspect_buffer(dt, m, l, m->b64, m->b64_len);

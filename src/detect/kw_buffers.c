@@ -48,6 +48,8 @@ static const struct {
 	{ "ja3s.string", NJ_BUF_JA3S_STRING }, { "ja3s_string", NJ_BUF_JA3S_STRING },
 	{ "ja4.hash", NJ_BUF_JA4_HASH },
 	{ "tls.certs", NJ_BUF_TLS_CERTS },
+	{ "ipv4.hdr", NJ_BUF_IPV4_HDR }, { "ipv6.hdr", NJ_BUF_IPV6_HDR },
+	{ "tcp.hdr", NJ_BUF_TCP_HDR }, { "udp.hdr", NJ_BUF_UDP_HDR },
 };
 
 static const struct {

@@ -339,9 +339,10 @@ static void choose_fast_pattern(struct nj_rule *r)
 	for (uint16_t i = 0; i < r->nlists; i++) {
 		struct nj_payload_list *l = &r->lists[i];
 		/* The prefilter scans buffers as they are: a transformed
-		 * buffer, or base64_data (decoded during verification),
-		 * gives no fast pattern. */
-		if (l->ntransforms || l->buf == NJ_BUF_BASE64_DATA)
+		 * buffer, base64_data (decoded during verification) and the
+		 * protocol header buffers give no fast pattern. */
+		if (l->ntransforms || l->buf == NJ_BUF_BASE64_DATA || l->buf == NJ_BUF_IPV4_HDR ||
+		    l->buf == NJ_BUF_IPV6_HDR || l->buf == NJ_BUF_TCP_HDR || l->buf == NJ_BUF_UDP_HDR)
 			continue;
 		for (uint16_t j = 0; j < l->n; j++) {
 			const struct nj_opt *o = l->opts[j];

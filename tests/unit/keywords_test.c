@@ -489,6 +489,27 @@ static void test_transforms(void **state)
 	nj_ruleset_free(rs);
 }
 
+/* ipv4.hdr and tcp.hdr: the headers as on the wire. */
+static void test_header_buffers(void **state)
+{
+	static const uint8_t ip[40] = { 0x45, 0x00, 0x00, 0x28, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+					0x04, 0xd2, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0x04, 0x00 };
+	struct nj_ruleset *rs = load(
+		"alert tcp any any -> any any (ipv4.hdr; byte_test:1,=,0x45,0; bsize:20; sid:1;)\n"
+		"alert tcp any any -> any any (tcp.hdr; content:\"|50 18|\"; offset:12; depth:2; bsize:20; sid:2;)\n"
+		"alert tcp any any -> any any (udp.hdr; bsize:8; sid:3;)\n"
+		"alert tcp any any -> any any (ipv4.hdr; byte_math:bytes 1, offset 8, oper *, rvalue 2, result r; tcp.hdr; byte_test:1,=,r,-1,relative; sid:4;)\n");
+	struct nj_packet p;
+
+	spacket(&p, "x");
+	p.l3 = ip;
+	p.l3_len = sizeof(ip);
+	p.l4 = ip + 20;
+	p.l4_len = 20;
+	assert_string_equal(run(rs, &p), "1,2");
+	nj_ruleset_free(rs);
+}
+
 /* xbits: set with track ip_dst on the request, checked with track ip_src
  * on the response of another flow; expiry in packet time; ip_pair either
  * way. */
@@ -582,6 +603,7 @@ int main(void)
 		cmocka_unit_test_setup(test_service, setup),
 		cmocka_unit_test_setup(test_base64, setup),
 		cmocka_unit_test_setup(test_xbits, setup),
+		cmocka_unit_test_setup(test_header_buffers, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
