@@ -84,7 +84,7 @@ static uint32_t t_url_decode(const void *d, const uint8_t *in, uint32_t len, uin
 	uint32_t n = 0;
 
 	for (uint32_t i = 0; i < len; i++) {
-		if (in[i] == '%' && i + 2 < len + 0 && hexv(in[i + 1]) >= 0 && hexv(in[i + 2]) >= 0) {
+		if (in[i] == '%' && i + 2 < len && hexv(in[i + 1]) >= 0 && hexv(in[i + 2]) >= 0) {
 			out[n++] = (uint8_t)(hexv(in[i + 1]) << 4 | hexv(in[i + 2]));
 			i += 2;
 		} else {
