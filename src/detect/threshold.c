@@ -630,7 +630,7 @@ static int apply_line(struct nj_ruleset *rs, const char *kind, const struct cfg_
 			g->rate = c->spec;
 			g->rate.type = NJ_THR_RATE;
 			g->has_rate = true;
-		} else if (c->sid == 0 && g->has_thr && !g->thr_from_config) {
+		} else if (c->sid == 0 && (g->has_thr || g->has_df) && !g->thr_from_config) {
 			/* a global entry leaves rules with their own threshold alone */
 			continue;
 		} else {
