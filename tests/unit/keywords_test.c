@@ -38,13 +38,18 @@ static struct nj_ruleset *load(const char *rules)
 {
 	char err[256];
 	struct nj_ruleset *rs = nj_ruleset_new(NULL);
-	char *copy = strdup(rules), *save = NULL;
+	char *copy = strdup(rules);
 	int line = 0;
 
 	assert_non_null(rs);
+	assert_non_null(copy);
 	rs->report = stderr;
-	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+	for (char *l = copy, *nl; l && *l; l = nl) {
+		nl = strchr(l, '\n');
+		if (nl)
+			*nl++ = '\0';
 		assert_int_equal(nj_ruleset_add(rs, l, "test", ++line), 0);
+	}
 	free(copy);
 	assert_int_equal(nj_ruleset_compile(rs, err, sizeof(err)), 0);
 	return rs;
