@@ -87,6 +87,7 @@ void nj_ruleset_free(struct nj_ruleset *rs)
 	free(rs->build.classes);
 	nj_names_free(&rs->build.flowbits);
 	nj_names_free(&rs->build.xbits_names);
+	nj_names_free(&rs->build.flowint_names);
 	nj_xbits_table_free(rs->build.xbits);
 	nj_names_free(&rs->build.rule_vars);
 	nj_vars_free(rs->build.vars);

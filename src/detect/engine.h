@@ -46,6 +46,7 @@ struct nj_detect_build {
 	uint32_t nclasses;
 	struct nj_names flowbits;
 	struct nj_names xbits_names;
+	struct nj_names flowint_names;
 	struct nj_xbits_table *xbits;   /* created by the first xbits option */
 	/* byte_extract variable names of the rule being parsed */
 	struct nj_names rule_vars;

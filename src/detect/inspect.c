@@ -17,6 +17,7 @@
 #include "core/packet.h"
 #include "detect/addrport.h"
 #include "detect/engine.h"
+#include "detect/keywords.h"
 #include "detect/prefilter.h"
 #include "detect/threshold.h"
 
@@ -448,5 +449,7 @@ static const struct nj_stage detect_stage = {
 
 int nj_detect_stage_register(void)
 {
-	return nj_bus_register(&detect_stage);
+	int rc = nj_flow_on_end(nj_detect_flow_free);
+
+	return rc < 0 ? rc : nj_bus_register(&detect_stage);
 }

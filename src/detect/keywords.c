@@ -22,7 +22,7 @@ static const struct nj_keyword *const table[] = {
 	&kw_dotprefix, &kw_to_lowercase, &kw_to_uppercase, &kw_strip_whitespace, &kw_compress_whitespace,
 	&kw_url_decode, &kw_to_md5, &kw_to_sha1, &kw_to_sha256, &kw_header_lowercase, &kw_pcrexform,
 	&kw_base64_decode, &kw_base64_data,
-	&kw_xbits,
+	&kw_xbits, &kw_flowint,
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))

@@ -24,7 +24,7 @@ extern const struct nj_keyword kw_dotprefix, kw_to_lowercase, kw_to_uppercase, k
 	kw_compress_whitespace, kw_url_decode, kw_to_md5, kw_to_sha1, kw_to_sha256, kw_header_lowercase,
 	kw_pcrexform;
 extern const struct nj_keyword kw_base64_decode, kw_base64_data;
-extern const struct nj_keyword kw_xbits;
+extern const struct nj_keyword kw_xbits, kw_flowint;
 
 /* What a rule does with flowbits (kw_flowbits.c), for ordering. */
 #define NJ_FLOWBITS_READS 1
@@ -34,6 +34,12 @@ int nj_flowbits_usage(const struct nj_rule *r);
 int nj_xbits_usage(const struct nj_rule *r);
 struct nj_xbits_table;
 void nj_xbits_table_free(struct nj_xbits_table *t);
+/* flowint (kw_flowint.c): usage for ordering; frees a flow's counters
+ * (flow->detect), registered as a flow-end hook by the detect stage. */
+int nj_flowint_usage(const struct nj_rule *r);
+struct nj_worker;
+struct nj_flow;
+void nj_detect_flow_free(struct nj_worker *w, struct nj_flow *f);
 
 /* Sticky buffers and legacy buffer modifiers (kw_buffers.c). */
 const struct nj_keyword *nj_buffer_keyword(const char *name);

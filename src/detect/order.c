@@ -1,5 +1,5 @@
 /* Evaluation order of a rule set, as Suricata orders flowbits (and, with
- * them here, xbits): within one packet, rules that only write bits (set,
+ * them here, xbits and flowint): within one packet, rules that only write bits (set,
  * unset, toggle) run first,
  * then rules that write and read, then rules that only read, then the
  * rest; otherwise load order is kept. Candidates are verified in rule
@@ -13,7 +13,7 @@
 
 static uint8_t rank_of(const struct nj_rule *r)
 {
-	int use = nj_flowbits_usage(r) | nj_xbits_usage(r);
+	int use = nj_flowbits_usage(r) | nj_xbits_usage(r) | nj_flowint_usage(r);
 
 	if (use == NJ_FLOWBITS_WRITES)
 		return 0;

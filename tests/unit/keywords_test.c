@@ -18,6 +18,7 @@
 #include "core/flow.h"
 #include "core/packet.h"
 #include "detect/engine.h"
+#include "detect/keywords.h"
 #include "detect/threshold.h"
 
 #define MAXF 256
@@ -225,6 +226,7 @@ static struct nj_flow *new_flow(uint64_t id)
 
 static void free_flow(struct nj_flow *f)
 {
+	nj_detect_flow_free(NULL, f);
 	nj_varset_free(&f->bits);
 	free(f);
 }
@@ -494,6 +496,40 @@ static void test_transforms(void **state)
 	nj_ruleset_free(rs);
 }
 
+/* flowint: counters per flow, changed after a match, compared by later
+ * rules (writers first), freed with the flow. */
+static void test_flowint(void **state)
+{
+	struct nj_ruleset *rs = load(
+		"alert tcp any any -> any any (flowint:n,>=,2; flowint:n,<,m; sid:3;)\n"
+		"alert tcp any any -> any any (content:\"dll\"; flowint:n,+,1; noalert; sid:1;)\n"
+		"alert tcp any any -> any any (content:\"set\"; flowint:m,=,3; noalert; sid:2;)\n"
+		"alert tcp any any -> any any (flowint:n,notset; sid:4;)\n"
+		"alert tcp any any -> any any (content:\"sub\"; flowint:n,-,5; flowint:n,isset; sid:5;)\n"
+		"alert tcp any any -> any any (flowint:n,==,0; sid:6;)\n");
+	struct nj_flow *f = new_flow(7);
+	struct nj_packet p;
+
+	spacket(&p, "set dll");
+	p.flow = f;
+	assert_string_equal(run(rs, &p), "");
+	spacket(&p, "dll");
+	p.flow = f;
+	assert_string_equal(run(rs, &p), "3");
+	spacket(&p, "x");
+	assert_string_equal(run(rs, &p), "");   /* no flow */
+	spacket(&p, "sub");
+	p.flow = f;
+	assert_string_equal(run(rs, &p), "5,6");
+	nj_detect_flow_free(NULL, f);
+	assert_null(f->detect);
+	spacket(&p, "x");
+	p.flow = f;
+	assert_string_equal(run(rs, &p), "4");
+	free_flow(f);
+	nj_ruleset_free(rs);
+}
+
 /* ipv4.hdr and tcp.hdr: the headers as on the wire. */
 static void test_header_buffers(void **state)
 {
@@ -609,6 +645,7 @@ int main(void)
 		cmocka_unit_test_setup(test_base64, setup),
 		cmocka_unit_test_setup(test_xbits, setup),
 		cmocka_unit_test_setup(test_header_buffers, setup),
+		cmocka_unit_test_setup(test_flowint, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
