@@ -24,6 +24,7 @@
 #include "detect/prefilter.h"
 #include "capture/trace.h"
 #include "main_run.h"
+#include "detect/threshold.h"
 #include "main_stages.h"
 
 /* Exit codes (documented in README.md and nightjar(8)). */
@@ -168,8 +169,8 @@ static const char *default_config(void)
 	return NULL;
 }
 
-/* Resolves a path from the config against base unless it is absolute.
- * An over-long result is cut; opening it then fails with a clear name. */
+/* Resolves a path from the config against base unless it is absolute; a
+ * path too long for out becomes "" (no file). */
 static void resolve(const char *base, const char *path, char *out, size_t len)
 {
 	int n;
@@ -179,7 +180,7 @@ static void resolve(const char *base, const char *path, char *out, size_t len)
 	else
 		n = snprintf(out, len, "%s/%s", base, path);
 	if (n < 0 || (size_t)n >= len)
-		out[len - 1] = '\0';
+		out[0] = '\0';
 }
 
 static struct nj_config *load_config(const struct options *o, char *cfg_dir, size_t cfg_dir_len)
@@ -216,7 +217,22 @@ static struct nj_config *load_config(const struct options *o, char *cfg_dir, siz
 	return cfg;
 }
 
-/* Rule files: -S wins; else the config's rule-files under default-rule-path. */
+/* threshold-file (Suricata's key), when the configuration names one. */
+static void load_threshold(struct nj_ruleset *rs, const struct nj_config *cfg, const char *cfg_dir)
+{
+	const char *thr = nj_config_get(cfg, "threshold-file");
+	char path[4096];
+	int rc;
+
+	if (!thr)
+		return;
+	resolve(cfg_dir, thr, path, sizeof(path));
+	if ((rc = nj_ruleset_load_threshold_config(rs, path)) < 0)
+		nj_warn("threshold file %s: %s", path, strerror(-rc));
+}
+
+/* Rule files: -S wins; else the config's rule-files under default-rule-path;
+ * then the threshold file. */
 static int load_rules(struct nj_ruleset *rs, const struct nj_config *cfg, const struct options *o,
 		      const char *cfg_dir)
 {
@@ -236,6 +252,7 @@ static int load_rules(struct nj_ruleset *rs, const struct nj_config *cfg, const 
 				return -1;
 			}
 		}
+		load_threshold(rs, cfg, cfg_dir);
 		return 0;
 	}
 	size_t n = nj_config_seq_len(cfg, "rule-files");
@@ -246,6 +263,7 @@ static int load_rules(struct nj_ruleset *rs, const struct nj_config *cfg, const 
 		if ((rc = nj_ruleset_load_file(rs, path)) < 0)
 			nj_warn("rule file %s: %s", path, strerror(-rc));
 	}
+	load_threshold(rs, cfg, cfg_dir);
 	return 0;
 }
 

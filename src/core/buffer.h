@@ -68,7 +68,13 @@
 	X(FILE_PATH, "file.path")                                              \
 	X(FILE_RAW, "file.raw")                                                \
 	X(FILE_NEWPATH, "file.newpath")                                        \
-	X(USER_NAME, "user.name")
+	X(USER_NAME, "user.name")                                              \
+	X(TLS_CERTS, "tls.certs")                                              \
+	X(BASE64_DATA, "base64_data")                                          \
+	X(IPV4_HDR, "ipv4.hdr")                                                \
+	X(IPV6_HDR, "ipv6.hdr")                                                \
+	X(TCP_HDR, "tcp.hdr")                                                  \
+	X(UDP_HDR, "udp.hdr")
 
 enum nj_buf_id {
 #define NJ_BUF_ENUM(id, name) NJ_BUF_##id,

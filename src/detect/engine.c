@@ -11,7 +11,9 @@
 #include "core/log.h"
 #include "detect/addrport.h"
 #include "detect/engine.h"
+#include "detect/keywords.h"
 #include "detect/prefilter.h"
+#include "detect/threshold.h"
 
 #define MAX_INCLUDE_DEPTH 8
 
@@ -59,7 +61,10 @@ struct nj_ruleset *nj_ruleset_new(const struct nj_config *cfg)
 	rs->build.cfg = cfg;
 	rs->build.vars = nj_vars_new(cfg);
 	rs->report = stderr;
-	if (!rs->build.vars) {
+	rs->thr = nj_thr_table_new(0);
+	if (!rs->build.vars || !rs->thr) {
+		nj_thr_table_free(rs->thr);
+		nj_vars_free(rs->build.vars);
 		free(rs);
 		return NULL;
 	}
@@ -71,6 +76,7 @@ void nj_ruleset_free(struct nj_ruleset *rs)
 	if (!rs)
 		return;
 	nj_prefilter_free(rs->pf);
+	nj_thr_table_free(rs->thr);
 	for (uint32_t i = 0; i < rs->nrules; i++)
 		nj_rule_free(rs->rules[i]);
 	free(rs->rules);
@@ -80,6 +86,9 @@ void nj_ruleset_free(struct nj_ruleset *rs)
 	}
 	free(rs->build.classes);
 	nj_names_free(&rs->build.flowbits);
+	nj_names_free(&rs->build.xbits_names);
+	nj_names_free(&rs->build.flowint_names);
+	nj_xbits_table_free(rs->build.xbits);
 	nj_names_free(&rs->build.rule_vars);
 	nj_vars_free(rs->build.vars);
 	free(rs->sids);
@@ -346,6 +355,11 @@ int nj_ruleset_load_file(struct nj_ruleset *rs, const char *path)
 int nj_ruleset_compile(struct nj_ruleset *rs, char *err, size_t errlen)
 {
 	nj_prefilter_free(rs->pf);
+	rs->pf = NULL;
+	if (nj_ruleset_order(rs) < 0) {
+		snprintf(err, errlen, "out of memory ordering the rules");
+		return -1;
+	}
 	rs->pf = nj_prefilter_build(rs, err, errlen);
 	return rs->pf ? 0 : -1;
 }

@@ -19,6 +19,8 @@ struct nj_vars;
 struct nj_prefilter;
 struct nj_worker;
 struct nj_packet;
+struct nj_thr_table;
+struct nj_xbits_table;
 
 struct nj_class {
 	char *name;
@@ -43,6 +45,9 @@ struct nj_detect_build {
 	struct nj_class *classes;
 	uint32_t nclasses;
 	struct nj_names flowbits;
+	struct nj_names xbits_names;
+	struct nj_names flowint_names;
+	struct nj_xbits_table *xbits;   /* created by the first xbits option */
 	/* byte_extract variable names of the rule being parsed */
 	struct nj_names rule_vars;
 };
@@ -62,6 +67,7 @@ struct nj_ruleset {
 	struct nj_prefilter *pf;        /* built by nj_ruleset_compile */
 	FILE *report;                   /* where rejected rules are reported */
 	bool strict;
+	struct nj_thr_table *thr;       /* threshold state, shared by workers */
 	uint64_t *sids;                 /* gid:sid set for duplicate detection */
 	uint32_t nsids, capsids;
 };
@@ -83,7 +89,11 @@ int nj_ruleset_load_file(struct nj_ruleset *rs, const char *path);
  * loaded, -1 when rejected or unsupported (reported). */
 int nj_ruleset_add(struct nj_ruleset *rs, const char *text, const char *file, int line);
 
-/* Groups rules and compiles the prefilter databases. 0, or -1 with err. */
+/* Reorders rs->rules for evaluation (flowbits writers before readers,
+ * order.c) and renumbers them. 0 or -1 on ENOMEM. */
+int nj_ruleset_order(struct nj_ruleset *rs);
+
+/* Orders the rules (nj_ruleset_order), groups them and compiles the prefilter databases. 0, or -1 with err. */
 int nj_ruleset_compile(struct nj_ruleset *rs, char *err, size_t errlen);
 
 /* Per-thread inspection state. */

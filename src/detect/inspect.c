@@ -17,7 +17,9 @@
 #include "core/packet.h"
 #include "detect/addrport.h"
 #include "detect/engine.h"
+#include "detect/keywords.h"
 #include "detect/prefilter.h"
+#include "detect/threshold.h"
 
 /* Upper bound on payload option evaluations per rule, as Suricata's
  * inspection-recursion-limit: a hostile payload cannot make backtracking
@@ -28,9 +30,13 @@ struct nj_detect_thread {
 	const struct nj_ruleset *rs;
 	struct nj_pf_thread *pf;
 	uint32_t budget;
+	/* transformed buffers: a chain of transforms alternates between
+	 * the two; valid until the next buffer is inspected */
+	uint8_t *xbuf[2];
+	uint32_t xcap[2];
 };
 
-static int c_alerts = -1, c_inspected = -1, c_candidates = -1, c_budget = -1;
+static int c_alerts = -1, c_inspected = -1, c_candidates = -1, c_budget = -1, c_xform = -1;
 
 struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs)
 {
@@ -48,6 +54,7 @@ struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs)
 		c_inspected = nj_counter_register("prefilter.packets");
 		c_candidates = nj_counter_register("prefilter.candidates");
 		c_budget = nj_counter_register("prefilter.inspect_limit");
+		c_xform = nj_counter_register("nightjar.detect.transform_nomem");
 	}
 	return dt;
 }
@@ -57,6 +64,8 @@ void nj_detect_thread_free(struct nj_detect_thread *dt)
 	if (!dt)
 		return;
 	nj_pf_thread_free(dt->pf);
+	free(dt->xbuf[0]);
+	free(dt->xbuf[1]);
 	free(dt);
 }
 
@@ -156,9 +165,37 @@ static bool default_payload(const struct nj_rule *r, const struct nj_packet *p, 
 	return true;
 }
 
+/* Applies the list's transforms to ptr/len in the thread's scratch.
+ * Returns 0, or -1 when the scratch cannot grow. */
+static int transform(struct nj_detect_thread *dt, const struct nj_payload_list *l, const uint8_t **ptr,
+		     uint32_t *len)
+{
+	for (uint8_t i = 0; i < l->ntransforms; i++) {
+		const struct nj_opt *o = l->transforms[i];
+		int k = i & 1;
+		uint64_t need = (uint64_t)*len + NJ_TRANSFORM_SLACK;
+		if (need > UINT32_MAX)
+			return -1;
+		if (dt->xcap[k] < need) {
+			uint8_t *nb = realloc(dt->xbuf[k], need);
+			if (!nb)
+				return -1;
+			dt->xbuf[k] = nb;
+			dt->xcap[k] = (uint32_t)need;
+		}
+		*len = o->kw->transform(o->data, *ptr, *len, dt->xbuf[k]);
+		*ptr = dt->xbuf[k];
+	}
+	return 0;
+}
+
 static int inspect_buffer(struct nj_detect_thread *dt, struct nj_match *m, const struct nj_payload_list *l,
 			  const uint8_t *ptr, uint32_t len)
 {
+	if (l->ntransforms && transform(dt, l, &ptr, &len) < 0) {
+		nj_counter_add(c_xform, 1);
+		return 0;
+	}
 	m->buf = ptr;
 	m->len = len;
 	m->buf_id = l->buf;
@@ -182,6 +219,44 @@ static int inspect_app(struct nj_detect_thread *dt, struct nj_match *m, const st
 	return 0;
 }
 
+/* ipv4.hdr, ipv6.hdr, tcp.hdr, udp.hdr: the header as on the wire
+ * (options included), when the packet has that header complete. */
+static bool header_buffer(const struct nj_packet *p, int buf, struct nj_buf *b)
+{
+	uint32_t n;
+
+	switch (buf) {
+	case NJ_BUF_IPV4_HDR:
+		if (p->ip_ver != 4 || !p->l3 || p->l3_len < 20)
+			return false;
+		n = (uint32_t)(p->l3[0] & 0x0f) * 4;
+		b->ptr = p->l3;
+		break;
+	case NJ_BUF_IPV6_HDR:
+		if (p->ip_ver != 6 || !p->l3)
+			return false;
+		n = 40;
+		b->ptr = p->l3;
+		break;
+	case NJ_BUF_TCP_HDR:
+		if (p->proto != 6 || !p->l4 || p->l4_len < 20 || (p->flags & NJ_PKT_IS_FRAGMENT))
+			return false;
+		n = (uint32_t)(p->l4[12] >> 4) * 4;
+		b->ptr = p->l4;
+		break;
+	default:
+		if (p->proto != 17 || !p->l4 || (p->flags & NJ_PKT_IS_FRAGMENT))
+			return false;
+		n = 8;
+		b->ptr = p->l4;
+		break;
+	}
+	if (buf == NJ_BUF_IPV4_HDR || buf == NJ_BUF_IPV6_HDR ? n > p->l3_len : n > p->l4_len)
+		return false;
+	b->len = n;
+	return n > 0;
+}
+
 static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, const struct nj_payload_list *l,
 			   const uint8_t **mp, uint32_t *mlen)
 {
@@ -202,6 +277,13 @@ static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, cons
 		b.len = p->stream->len;
 		m->stream = true;
 		break;
+	case NJ_BUF_IPV4_HDR: case NJ_BUF_IPV6_HDR: case NJ_BUF_TCP_HDR: case NJ_BUF_UDP_HDR:
+		if (!header_buffer(p, l->buf, &b))
+			return 0;
+		return inspect_buffer(dt, m, l, b.ptr, b.len);
+	case NJ_BUF_BASE64_DATA:
+		/* what the rule's last base64_decode decoded (an earlier list) */
+		return m->b64 && inspect_buffer(dt, m, l, m->b64, m->b64_len);
 	default:
 		return inspect_app(dt, m, l);
 	}
@@ -216,11 +298,20 @@ static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, cons
 	return 1;
 }
 
-static void emit(struct nj_worker *w, const struct nj_rule *r, struct nj_packet *p, const uint8_t *payload,
-		 uint32_t plen, bool stream)
+static void emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, struct nj_packet *p,
+		 const uint8_t *payload, uint32_t plen, bool stream)
 {
+	struct nj_rule_info changed;
+	const struct nj_rule_info *info = &r->info;
+
+	/* a rate_filter changed the action: report it with the new one */
+	if (action != r->info.action) {
+		changed = r->info;
+		changed.action = action;
+		info = &changed;
+	}
 	struct nj_alert a = {
-		.rule = &r->info,
+		.rule = info,
 		.ts = p->ts,
 		.p = p,
 		.flow = p->flow,
@@ -268,8 +359,14 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 	}
 	for (uint16_t i = 0; i < r->nposts; i++)
 		r->posts[i]->kw->post(&m, r->posts[i]->data);
-	if (r->info.action != NJ_ACTION_PASS && !(r->flags & NJ_RULE_NOALERT))
-		emit(w, r, p, payload, plen, stream);
+	if (r->info.action == NJ_ACTION_PASS || (r->flags & NJ_RULE_NOALERT))
+		return 1;
+	/* Thresholds gate the alert only: the rule matched and its
+	 * post-match actions (flowbits) took effect either way. */
+	uint8_t action = r->info.action;
+	if (r->gate && (!nj_gate_check(dt->rs->thr, r, p, &action) || action == NJ_ACTION_PASS))
+		return 1;
+	emit(w, r, action, p, payload, plen, stream);
 	return 1;
 }
 
@@ -357,5 +454,7 @@ static const struct nj_stage detect_stage = {
 
 int nj_detect_stage_register(void)
 {
-	return nj_bus_register(&detect_stage);
+	int rc = nj_flow_on_end(nj_detect_flow_free);
+
+	return rc < 0 ? rc : nj_bus_register(&detect_stage);
 }

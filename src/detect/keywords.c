@@ -15,6 +15,15 @@ static const struct nj_keyword *const table[] = {
 	&kw_itype, &kw_icode, &kw_icmp_id, &kw_icmp_seq,
 	&kw_decode_event,
 	&kw_flow, &kw_stream_size,
+	&kw_byte_test, &kw_byte_jump, &kw_byte_extract, &kw_byte_math, &kw_isdataat,
+	&kw_bsize, &kw_bufferlen, &kw_urilen,
+	&kw_flowbits, &kw_noalert, &kw_tag,
+	&kw_threshold, &kw_detection_filter,
+	&kw_service, &kw_rem,
+	&kw_dotprefix, &kw_to_lowercase, &kw_to_uppercase, &kw_strip_whitespace, &kw_compress_whitespace,
+	&kw_url_decode, &kw_to_md5, &kw_to_sha1, &kw_to_sha256, &kw_header_lowercase, &kw_pcrexform,
+	&kw_base64_decode, &kw_base64_data,
+	&kw_xbits, &kw_flowint,
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))

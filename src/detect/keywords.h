@@ -16,9 +16,36 @@ extern const struct nj_keyword kw_flags, kw_tcp_flags, kw_seq, kw_ack, kw_window
 extern const struct nj_keyword kw_itype, kw_icode, kw_icmp_id, kw_icmp_seq;
 extern const struct nj_keyword kw_decode_event;
 extern const struct nj_keyword kw_flow, kw_stream_size;
+extern const struct nj_keyword kw_byte_test, kw_byte_jump, kw_byte_extract, kw_byte_math, kw_isdataat;
+extern const struct nj_keyword kw_bsize, kw_bufferlen, kw_urilen;
+extern const struct nj_keyword kw_flowbits, kw_noalert, kw_tag;
+extern const struct nj_keyword kw_threshold, kw_detection_filter;
+extern const struct nj_keyword kw_service, kw_rem;
+extern const struct nj_keyword kw_dotprefix, kw_to_lowercase, kw_to_uppercase, kw_strip_whitespace,
+	kw_compress_whitespace, kw_url_decode, kw_to_md5, kw_to_sha1, kw_to_sha256, kw_header_lowercase,
+	kw_pcrexform;
+extern const struct nj_keyword kw_base64_decode, kw_base64_data;
+extern const struct nj_keyword kw_xbits, kw_flowint;
+
+/* What a rule does with flowbits (kw_flowbits.c), for ordering. */
+#define NJ_FLOWBITS_READS 1
+#define NJ_FLOWBITS_WRITES 2
+int nj_flowbits_usage(const struct nj_rule *r);
+/* The same for xbits (kw_xbits.c), and the table they live in. */
+int nj_xbits_usage(const struct nj_rule *r);
+struct nj_xbits_table;
+void nj_xbits_table_free(struct nj_xbits_table *t);
+/* flowint (kw_flowint.c): usage for ordering; frees a flow's counters
+ * (flow->detect), registered as a flow-end hook by the detect stage. */
+int nj_flowint_usage(const struct nj_rule *r);
+struct nj_worker;
+struct nj_flow;
+void nj_detect_flow_free(struct nj_worker *w, struct nj_flow *f);
 
 /* Sticky buffers and legacy buffer modifiers (kw_buffers.c). */
 const struct nj_keyword *nj_buffer_keyword(const char *name);
+/* True for a Snort 2 content modifier name (http_uri...). */
+bool nj_buffer_is_modifier(const char *name);
 
 /* content's pattern syntax, shared with keywords that take patterns. */
 int nj_content_parse_pattern(struct nj_rule_ctx *rc, const char *s, uint8_t **pat, uint32_t *len,

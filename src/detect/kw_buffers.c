@@ -47,6 +47,9 @@ static const struct {
 	{ "ja3s.hash", NJ_BUF_JA3S_HASH }, { "ja3s_hash", NJ_BUF_JA3S_HASH },
 	{ "ja3s.string", NJ_BUF_JA3S_STRING }, { "ja3s_string", NJ_BUF_JA3S_STRING },
 	{ "ja4.hash", NJ_BUF_JA4_HASH },
+	{ "tls.certs", NJ_BUF_TLS_CERTS },
+	{ "ipv4.hdr", NJ_BUF_IPV4_HDR }, { "ipv6.hdr", NJ_BUF_IPV6_HDR },
+	{ "tcp.hdr", NJ_BUF_TCP_HDR }, { "udp.hdr", NJ_BUF_UDP_HDR },
 };
 
 static const struct {
@@ -78,13 +81,24 @@ static int parse_modifier(struct nj_rule_ctx *rc, const char *arg, void **data)
 {
 	struct nj_opt *o = rc->last_payload;
 
-	if (!o || o->kw != &kw_content)
-		return nj_rule_error(rc, "no preceding content");
+	if (arg) {
+		char what[96];
+		snprintf(what, sizeof(what), "%s with a value (field selector)", rc->kw_name);
+		return nj_rule_unsupported(rc, what);
+	}
 	for (size_t i = 0; i < sizeof(modifiers) / sizeof(modifiers[0]); i++) {
-		if (strcmp(rc->kw_name, modifiers[i].name) == 0) {
-			o->buf = modifiers[i].buf;
+		if (strcmp(rc->kw_name, modifiers[i].name) != 0)
+			continue;
+		/* Snort 3 has no content modifiers: the same names are
+		 * sticky buffers there. */
+		if (rc->snort3) {
+			rc->cur_buf = modifiers[i].buf;
 			return 0;
 		}
+		if (!o || o->kw != &kw_content)
+			return nj_rule_error(rc, "no preceding content");
+		o->buf = modifiers[i].buf;
+		return 0;
 	}
 	return nj_rule_error(rc, "not a buffer");
 }
@@ -107,9 +121,17 @@ static void build_tables(void)
 	}
 	for (size_t i = 0; i < NMOD; i++) {
 		mod_kw[i].name = modifiers[i].name;
-		mod_kw[i].flags = NJ_KW_MODIFIER | NJ_KW_NOARG;
+		mod_kw[i].flags = NJ_KW_MODIFIER | NJ_KW_OPTARG;
 		mod_kw[i].parse = parse_modifier;
 	}
+}
+
+bool nj_buffer_is_modifier(const char *name)
+{
+	for (size_t i = 0; i < NMOD; i++)
+		if (strcmp(modifiers[i].name, name) == 0)
+			return true;
+	return false;
 }
 
 const struct nj_keyword *nj_buffer_keyword(const char *name)

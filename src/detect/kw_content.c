@@ -448,14 +448,12 @@ MODIFIER(parse_fast_pattern, MOD_FAST)
 MODIFIER(parse_startswith, MOD_STARTSWITH)
 MODIFIER(parse_endswith, MOD_ENDSWITH)
 
-const struct nj_keyword kw_nocase = { "nocase", NJ_KW_MODIFIER | NJ_KW_NOARG, parse_nocase, 0, 0, 0, 0 };
-const struct nj_keyword kw_depth = { "depth", NJ_KW_MODIFIER, parse_depth, 0, 0, 0, 0 };
-const struct nj_keyword kw_offset = { "offset", NJ_KW_MODIFIER, parse_offset, 0, 0, 0, 0 };
-const struct nj_keyword kw_distance = { "distance", NJ_KW_MODIFIER, parse_distance, 0, 0, 0, 0 };
-const struct nj_keyword kw_within = { "within", NJ_KW_MODIFIER, parse_within, 0, 0, 0, 0 };
-const struct nj_keyword kw_rawbytes = { "rawbytes", NJ_KW_MODIFIER | NJ_KW_NOARG, parse_rawbytes, 0, 0, 0, 0 };
-const struct nj_keyword kw_fast_pattern = { "fast_pattern", NJ_KW_MODIFIER | NJ_KW_OPTARG,
-					    parse_fast_pattern, 0, 0, 0, 0 };
-const struct nj_keyword kw_startswith = { "startswith", NJ_KW_MODIFIER | NJ_KW_NOARG, parse_startswith,
-					  0, 0, 0, 0 };
-const struct nj_keyword kw_endswith = { "endswith", NJ_KW_MODIFIER | NJ_KW_NOARG, parse_endswith, 0, 0, 0, 0 };
+const struct nj_keyword kw_nocase = { .name = "nocase", .flags = NJ_KW_MODIFIER | NJ_KW_NOARG, .parse = parse_nocase };
+const struct nj_keyword kw_depth = { .name = "depth", .flags = NJ_KW_MODIFIER, .parse = parse_depth };
+const struct nj_keyword kw_offset = { .name = "offset", .flags = NJ_KW_MODIFIER, .parse = parse_offset };
+const struct nj_keyword kw_distance = { .name = "distance", .flags = NJ_KW_MODIFIER, .parse = parse_distance };
+const struct nj_keyword kw_within = { .name = "within", .flags = NJ_KW_MODIFIER, .parse = parse_within };
+const struct nj_keyword kw_rawbytes = { .name = "rawbytes", .flags = NJ_KW_MODIFIER | NJ_KW_NOARG, .parse = parse_rawbytes };
+const struct nj_keyword kw_fast_pattern = { .name = "fast_pattern", .flags = NJ_KW_MODIFIER | NJ_KW_OPTARG, .parse = parse_fast_pattern };
+const struct nj_keyword kw_startswith = { .name = "startswith", .flags = NJ_KW_MODIFIER | NJ_KW_NOARG, .parse = parse_startswith };
+const struct nj_keyword kw_endswith = { .name = "endswith", .flags = NJ_KW_MODIFIER | NJ_KW_NOARG, .parse = parse_endswith };

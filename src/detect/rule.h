@@ -28,6 +28,7 @@ struct nj_portset;
 struct nj_detect_build;
 struct nj_detect_thread;
 struct nj_rule;
+struct nj_gate;
 
 /* Rule header protocols. */
 enum nj_rproto {
@@ -53,6 +54,7 @@ enum nj_kw_flag {
 	NJ_KW_NOARG = 1 << 5,     /* takes no value */
 	NJ_KW_BACKTRACK = 1 << 6, /* may match again further on (content, pcre) */
 	NJ_KW_OPTARG = 1 << 7,    /* value optional */
+	NJ_KW_TRANSFORM = 1 << 8, /* rewrites the current buffer (transform) */
 };
 
 /* State while one rule is parsed. */
@@ -66,6 +68,10 @@ struct nj_rule_ctx {
 	char *err;
 	size_t errlen;
 	bool unsupported;               /* set with the error: not an error in the rule */
+	/* Snort 3 rule (service:, content sub-options, or a buffer keyword
+	 * before any content): buffer keywords are sticky, not modifiers */
+	bool snort3;
+	bool seen_content;              /* while scanning for snort3 */
 };
 
 /* What a payload option sees while a rule is verified. */
@@ -82,6 +88,8 @@ struct nj_match {
 	uint32_t from;                  /* backtracking: earliest start allowed */
 	uint32_t mstart;                /* out: start of this option's match */
 	uint64_t vars[8];               /* byte_extract / byte_math results */
+	const uint8_t *b64;             /* base64_decode output (base64_data) */
+	uint32_t b64_len;
 	bool stream;                    /* buffer is reassembled stream data */
 };
 
@@ -100,7 +108,12 @@ struct nj_keyword {
 	/* Canonical text of the option's value for the rule dump, written
 	 * into buf; NULL when the keyword has no value. */
 	void (*dump)(const void *data, char *buf, size_t len);
+	/* For NJ_KW_TRANSFORM keywords: writes the transformed buffer into
+	 * out (room for len + NJ_TRANSFORM_SLACK bytes); returns its length. */
+	uint32_t (*transform)(const void *data, const uint8_t *in, uint32_t len, uint8_t *out);
 };
+
+#define NJ_TRANSFORM_SLACK 64
 
 struct nj_opt {
 	const struct nj_keyword *kw;
@@ -127,8 +140,8 @@ struct nj_payload_list {
 	int buf;
 	struct nj_opt **opts;
 	uint16_t n;
-	/* transforms applied to the buffer before inspection (ids) */
-	uint8_t transforms[8];
+	/* transforms applied to the buffer before inspection, in order */
+	const struct nj_opt *transforms[8];
 	uint8_t ntransforms;
 };
 
@@ -161,6 +174,10 @@ struct nj_rule {
 	uint16_t nposts;
 	struct nj_payload_list *lists;  /* per buffer, in order of first use */
 	uint16_t nlists;
+
+	/* threshold / detection_filter / threshold.config entries gating the
+	 * alert once the rule matched (threshold.h); NULL if none */
+	struct nj_gate *gate;
 
 	const struct nj_content *fp;    /* fast pattern, NULL if none */
 	int fp_buf;

@@ -14,7 +14,9 @@
 
 #include "detect/addrport.h"
 #include "detect/engine.h"
+#include "detect/keywords.h"
 #include "detect/rule.h"
+#include "detect/threshold.h"
 
 int nj_rule_error(struct nj_rule_ctx *rc, const char *fmt, ...)
 {
@@ -245,7 +247,8 @@ static int apply_option(struct nj_rule_ctx *rc, char *name, char *val)
 		return -1;
 	/* Modifiers and pure meta keywords store into the rule or the previous
 	 * option themselves; everything else becomes an option. */
-	if (!(kw->flags & (NJ_KW_MODIFIER | NJ_KW_STICKY)) && (kw->match || kw->post || data)) {
+	if (!(kw->flags & (NJ_KW_MODIFIER | NJ_KW_STICKY)) &&
+	    (kw->match || kw->post || data || (kw->flags & NJ_KW_TRANSFORM))) {
 		struct nj_opt *o = nj_rule_add_opt(rc, kw, data);
 		if (!o) {
 			if (kw->free)
@@ -254,16 +257,50 @@ static int apply_option(struct nj_rule_ctx *rc, char *name, char *val)
 		}
 		if (rc->opt_buf >= 0)
 			o->buf = rc->opt_buf;
-		if (kw->flags & NJ_KW_PAYLOAD)
+		/* Content modifiers (nocase, distance, fast_pattern, http_uri...)
+		 * apply to the last content, past any pcre, byte_* or bsize
+		 * in between, as Suricata reads them. */
+		if (kw == &kw_content || kw == &kw_uricontent)
 			rc->last_payload = o;
 	}
 	rc->kw_name = NULL;
 	return 0;
 }
 
-static struct nj_payload_list *list_for(struct nj_rule *r, int buf)
+/* content:"x",nocase — sub-options after the closing quote. */
+static bool has_suboptions(const char *v)
 {
-	for (uint16_t i = 0; i < r->nlists; i++)
+	const char *q = strchr(v, '"');
+
+	if (!q)
+		return false;
+	for (q++; *q && *q != '"'; q++)
+		if (*q == '\\' && q[1])
+			q++;
+	return *q == '"' && strchr(q, ',') != NULL;
+}
+
+/* First pass over the options: is this a Snort 3 rule? */
+static int scan_option(struct nj_rule_ctx *rc, char *name, char *val)
+{
+	if (strcmp(name, "service") == 0) {
+		rc->snort3 = true;
+	} else if (strcmp(name, "content") == 0 || strcmp(name, "uricontent") == 0) {
+		rc->seen_content = true;
+		if (val && has_suboptions(val))
+			rc->snort3 = true;
+	} else if (!rc->seen_content && nj_buffer_is_modifier(name)) {
+		rc->snort3 = true;
+	}
+	return 0;
+}
+
+/* The buffer's current list: the last one opened for it (a transform
+ * after payload options opens another instance of the buffer, as
+ * Suricata does), or a new one when fresh or none exists. */
+static struct nj_payload_list *list_for(struct nj_rule *r, int buf, bool fresh)
+{
+	for (uint16_t i = r->nlists; i-- > 0 && !fresh;)
 		if (r->lists[i].buf == buf)
 			return &r->lists[i];
 	struct nj_payload_list *nl = realloc(r->lists, (r->nlists + 1) * sizeof(*nl));
@@ -301,6 +338,12 @@ static void choose_fast_pattern(struct nj_rule *r)
 
 	for (uint16_t i = 0; i < r->nlists; i++) {
 		struct nj_payload_list *l = &r->lists[i];
+		/* The prefilter scans buffers as they are: a transformed
+		 * buffer, base64_data (decoded during verification) and the
+		 * protocol header buffers give no fast pattern. */
+		if (l->ntransforms || l->buf == NJ_BUF_BASE64_DATA || l->buf == NJ_BUF_IPV4_HDR ||
+		    l->buf == NJ_BUF_IPV6_HDR || l->buf == NJ_BUF_TCP_HDR || l->buf == NJ_BUF_UDP_HDR)
+			continue;
 		for (uint16_t j = 0; j < l->n; j++) {
 			const struct nj_opt *o = l->opts[j];
 			if (strcmp(o->kw->name, "content") != 0)
@@ -332,10 +375,26 @@ static int finalize(struct nj_rule_ctx *rc)
 	for (uint16_t i = 0; i < r->nopts; i++) {
 		struct nj_opt *o = &r->opts[i];
 		int rc2 = 0;
-		if (o->kw->flags & NJ_KW_PAYLOAD) {
+		if (o->kw->flags & NJ_KW_TRANSFORM) {
 			if (o->buf < 0)
 				o->buf = default_buffer(r);
-			struct nj_payload_list *l = list_for(r, o->buf);
+			struct nj_payload_list *l = list_for(r, o->buf, false);
+			/* Transforms rewrite the whole buffer first: after
+			 * payload options of the buffer, the options that
+			 * follow inspect a new, transformed instance of it. */
+			if (l && l->n)
+				l = list_for(r, o->buf, true);
+			if (!l)
+				return nj_rule_error(rc, "out of memory");
+			rc->kw_name = o->kw->name;
+			if (l->ntransforms == 8)
+				return nj_rule_error(rc, "more than 8 transforms");
+			l->transforms[l->ntransforms++] = o;
+			rc->kw_name = NULL;
+		} else if (o->kw->flags & NJ_KW_PAYLOAD) {
+			if (o->buf < 0)
+				o->buf = default_buffer(r);
+			struct nj_payload_list *l = list_for(r, o->buf, false);
 			rc2 = l ? push_opt(&l->opts, &l->n, o) : -1;
 		} else if (o->kw->flags & NJ_KW_POST) {
 			rc2 = push_opt(&r->posts, &r->nposts, o);
@@ -390,6 +449,17 @@ struct nj_rule *nj_rule_parse(struct nj_detect_build *b, const char *text, char 
 		nj_rule_error(&rc, "out of memory");
 		goto fail;
 	}
+	{
+		char *scan = strdup(opts);
+		if (!scan) {
+			nj_rule_error(&rc, "out of memory");
+			goto fail;
+		}
+		int src = split_options(&rc, scan, scan_option);
+		free(scan);
+		if (src < 0)
+			goto fail;
+	}
 	if (split_options(&rc, buf, apply_option) < 0)
 		goto fail;
 	if (finalize(&rc) < 0)
@@ -434,6 +504,7 @@ void nj_rule_free(struct nj_rule *r)
 		}
 		free(r->meta_owned);
 	}
+	nj_gate_free(r->gate);
 	free(r->file);
 	free(r);
 }
@@ -485,6 +556,13 @@ int nj_rule_dump(const struct nj_rule *r, char *buf, size_t len)
 	for (uint16_t i = 0; i < r->nlists; i++) {
 		const struct nj_payload_list *l = &r->lists[i];
 		off = put(buf, len, off, " [%s]", nj_buf_name(l->buf));
+		for (uint8_t j = 0; j < l->ntransforms; j++) {
+			const struct nj_opt *o = l->transforms[j];
+			val[0] = '\0';
+			if (o->kw->dump)
+				o->kw->dump(o->data, val, sizeof(val));
+			off = put(buf, len, off, " %s%s%s;", o->kw->name, val[0] ? ":" : "", val);
+		}
 		for (uint16_t j = 0; j < l->n; j++) {
 			const struct nj_opt *o = l->opts[j];
 			val[0] = '\0';
@@ -500,6 +578,12 @@ int nj_rule_dump(const struct nj_rule *r, char *buf, size_t len)
 			o->kw->dump(o->data, val, sizeof(val));
 		off = put(buf, len, off, " %s%s%s;", o->kw->name, val[0] ? ":" : "", val);
 	}
+	if (r->gate && (r->gate->has_thr || r->gate->has_df)) {
+		nj_thr_spec_dump(r->gate->has_df ? &r->gate->df : &r->gate->thr, val, sizeof(val));
+		off = put(buf, len, off, " %s:%s;", r->gate->has_df ? "detection_filter" : "threshold", val);
+	}
+	if (r->flags & NJ_RULE_NOALERT)
+		off = put(buf, len, off, " noalert;");
 	if (r->fp)
 		off = put(buf, len, off, " fast_pattern [%s] %u bytes;", nj_buf_name(r->fp_buf), r->fp->len);
 	off = put(buf, len, off, ")");
