@@ -646,10 +646,10 @@ static void msg_done(struct nj_http_state *s, struct half *h, bool req)
 			tx->h.tx.progress_ts |= NJ_APP_PROGRESS_DONE;
 		else
 			tx->h.tx.progress_tc |= NJ_APP_PROGRESS_DONE;
+		mark_updated(s, tx, req ? NJ_DIR_TO_SERVER : NJ_DIR_TO_CLIENT);
 	}
 	h->tx = NULL;
 	h->state = ST_LINE;
-	(void)s;
 }
 
 /* The empty line after the headers: decide how the body is framed. */
