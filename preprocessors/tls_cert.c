@@ -79,6 +79,16 @@ int nj_tls_cert_parse(const uint8_t *der, uint32_t len, struct nj_tls_cert *out)
 	return 0;
 }
 
+/* Whether der[0..len) decodes as a certificate (the chain's others). */
+static bool der_ok(const uint8_t *der, uint32_t len)
+{
+	const unsigned char *p = der;
+	X509 *x = d2i_X509(NULL, &p, len);
+
+	X509_free(x);
+	return x != NULL;
+}
+
 void nj_tls_certificate(struct nj_tls_tx *tx, const uint8_t *b, uint32_t len)
 {
 	uint32_t total, off = 3;
@@ -100,8 +110,8 @@ void nj_tls_certificate(struct nj_tls_tx *tx, const uint8_t *b, uint32_t len)
 					    NJ_TLS_EV_CERTIFICATE_INVALID_LENGTH);
 			break;
 		}
-		if (tx->chain_len == 0 &&
-		    nj_tls_cert_parse(b + off + 3, clen, &tx->cert) < 0)
+		if (!(tx->chain_len == 0 ? nj_tls_cert_parse(b + off + 3, clen, &tx->cert) == 0 :
+		      der_ok(b + off + 3, clen)))
 			nj_app_tx_set_event(&tx->h.tx, NJ_APP_TLS,
 					    NJ_TLS_EV_CERTIFICATE_INVALID_DER);
 		tx->chain_len++;
