@@ -670,6 +670,8 @@ static void headers_end(struct nj_http_state *s, struct half *h, bool req)
 			/* interim response (100 Continue): the real one follows */
 			msg_free(&tx->resp);
 			memset(&tx->resp, 0, sizeof(tx->resp));
+			tx->rproto_len = tx->code_off = tx->code_len = 0;
+			tx->msg_off = tx->msg_len = 0;
 			tx->h.tx.progress_tc = NJ_HTTP_PROG_NONE;
 			h->state = ST_LINE;
 			return;

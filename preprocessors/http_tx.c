@@ -14,6 +14,14 @@ static int set(struct nj_buf *out, const uint8_t *p, uint32_t n)
 	return 1;
 }
 
+/* A slice of a message's first line; absent unless it lies inside it. */
+static int slice(struct nj_buf *out, const struct http_msg *m, uint32_t off, uint32_t n)
+{
+	if (n == 0 || !m->line.p || off > m->line.len || n > m->line.len - off)
+		return 0;
+	return set(out, m->line.p + off, n);
+}
+
 static int from_abuf(struct nj_buf *out, const struct nj_abuf *b, bool need_data)
 {
 	if (need_data && b->len == 0)
@@ -51,7 +59,8 @@ static int hdr_views(const struct http_msg *m, int buf_id, uint32_t idx, struct 
 	case NJ_BUF_HTTP_START:
 		return from_abuf(out, &m->start, true);
 	case NJ_BUF_HTTP_RESPONSE_HEADER:
-		if (idx >= m->nhdrs)
+		if (idx >= m->nhdrs || m->hdrs[idx].line_off > m->start.len ||
+		    m->hdrs[idx].line_len > m->start.len - m->hdrs[idx].line_off)
 			return 0;
 		return set(out, m->start.p + m->hdrs[idx].line_off, m->hdrs[idx].line_len);
 	default:
@@ -72,13 +81,13 @@ static int get_buffer(const struct nj_app_tx *atx, int buf_id, uint32_t idx,
 	case NJ_BUF_HTTP_URI:
 		return rq->line.len ? from_abuf(out, &tx->uri, false) : 0;
 	case NJ_BUF_HTTP_URI_RAW:
-		return tx->uri_len ? set(out, rq->line.p + tx->uri_off, tx->uri_len) : 0;
+		return slice(out, rq, tx->uri_off, tx->uri_len);
 	case NJ_BUF_HTTP_METHOD:
-		return tx->meth_len ? set(out, rq->line.p, tx->meth_len) : 0;
+		return slice(out, rq, 0, tx->meth_len);
 	case NJ_BUF_HTTP_PROTOCOL:
 		if (cm == rs)
-			return tx->rproto_len ? set(out, rs->line.p, tx->rproto_len) : 0;
-		return tx->proto_len ? set(out, rq->line.p + tx->proto_off, tx->proto_len) : 0;
+			return slice(out, rs, 0, tx->rproto_len);
+		return slice(out, rq, tx->proto_off, tx->proto_len);
 	case NJ_BUF_HTTP_REQUEST_LINE:
 		return from_abuf(out, &rq->line, true);
 	case NJ_BUF_HTTP_HOST:
@@ -105,9 +114,9 @@ static int get_buffer(const struct nj_app_tx *atx, int buf_id, uint32_t idx,
 	case NJ_BUF_FILE_DATA:
 		return from_abuf(out, &cm->body, true);
 	case NJ_BUF_HTTP_STAT_CODE:
-		return tx->code_len ? set(out, rs->line.p + tx->code_off, tx->code_len) : 0;
+		return slice(out, rs, tx->code_off, tx->code_len);
 	case NJ_BUF_HTTP_STAT_MSG:
-		return tx->msg_len ? set(out, rs->line.p + tx->msg_off, tx->msg_len) : 0;
+		return slice(out, rs, tx->msg_off, tx->msg_len);
 	case NJ_BUF_HTTP_RESPONSE_LINE:
 		return from_abuf(out, &rs->line, true);
 	case NJ_BUF_HTTP_CONTENT_TYPE:

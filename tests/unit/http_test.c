@@ -430,6 +430,9 @@ static void test_continue_head_close(void **state)
 			  "Content-Length: 2\r\n\r\n";
 	feed_str(s, NJ_DIR_TO_SERVER, rq, sizeof(rq) - 1);
 	FEED(s, NJ_DIR_TO_CLIENT, "HTTP/1.1 100 Continue\r\n\r\n");
+	/* the interim response leaves no slices behind */
+	assert_buf(tx_at(s, 0), NJ_BUF_HTTP_STAT_CODE, NULL);
+	assert_buf(tx_at(s, 0), NJ_BUF_HTTP_STAT_MSG, NULL);
 	FEED(s, NJ_DIR_TO_SERVER, "ok");
 	FEED(s, NJ_DIR_TO_CLIENT, "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
 	struct nj_app_tx *tx = tx_at(s, 0);
