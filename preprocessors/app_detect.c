@@ -146,9 +146,12 @@ int nj_app_detect(const uint8_t *data, uint32_t len, int dir, uint8_t ipproto,
 	if (len == 0)
 		return NJ_APP_UNKNOWN;
 	if (ipproto == 17) {
-		bool port = server_port == 53 || client_port == 53 || server_port == 5353;
-		if (port && len >= 12)
-			return NJ_APP_DNS;
+		if (server_port == 53 || client_port == 53)
+			return len >= 12 ? NJ_APP_DNS : NJ_APP_FAILED;
+		/* same wire format, other protocols: NetBIOS name service,
+		 * multicast DNS, LLMNR */
+		if (server_port == 137 || server_port == 5353 || server_port == 5355)
+			return NJ_APP_FAILED;
 		return plausible_dns(data, len, dir) ? NJ_APP_DNS : NJ_APP_FAILED;
 	}
 	if (ipproto != 6)

@@ -734,12 +734,11 @@ static int start_line(struct nj_http_state *s, struct half *h, bool req,
 		if (leading_ws)
 			ev(tx, NJ_HTTP_EV_REQUEST_LINE_LEADING_WHITESPACE);
 		tx->h.tx.progress_ts = NJ_HTTP_PROG_LINE;
-		if (!parse_request_line(s, tx)) {
-			/* HTTP/0.9: no headers, no body */
-			build_views(s, m, true);
-			msg_done(s, h, true);
-			return 0;
-		}
+		/* Without a version this would be HTTP/0.9 (no headers), but
+		 * what follows such a line in practice is a header block
+		 * ("OPTIONS HTTP/1.1", "GET/x HTTP/1.1"): parse it as one. A
+		 * real 0.9 request completes when the flow ends. */
+		parse_request_line(s, tx);
 	} else {
 		tx->h.tx.progress_tc = NJ_HTTP_PROG_LINE;
 		parse_status_line(tx);

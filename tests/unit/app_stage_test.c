@@ -116,7 +116,7 @@ static void test_dns_udp(void **state)
 		0xab, 0xcd, 0x01, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0,
 		3, 'f', 'o', 'o', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0, 28, 0, 1,
 	};
-	struct nj_flow f = { .proto = 17, .sport = 5353, .cport = 40000 };
+	struct nj_flow f = { .proto = 17, .sport = 5300, .cport = 40000 };
 	struct nj_packet p = { .proto = 17, .flow = &f, .dir = NJ_DIR_TO_SERVER,
 			       .payload = q, .payload_len = sizeof(q) };
 	struct nj_event ev = { .kind = NJ_EV_PACKET, .pkt = &p };

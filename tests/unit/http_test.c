@@ -390,6 +390,17 @@ static void test_malformed(void **state)
 	assert_int_equal(FEED(s, NJ_DIR_TO_CLIENT, "HTTP/1.1"), -EINVAL);
 	nj_http_free(s);
 
+	/* no version: the header block that follows is still parsed */
+	s = new_state();
+	FEED(s, NJ_DIR_TO_SERVER, "OPTIONS HTTP/1.1\nHost: www.example\n\n");
+	tx = tx_at(s, 0);
+	assert_true(has_ev(tx, "http.request_line_missing_protocol"));
+	assert_buf(tx, NJ_BUF_HTTP_METHOD, "OPTIONS");
+	assert_buf(tx, NJ_BUF_HTTP_URI_RAW, "HTTP/1.1");
+	assert_buf(tx, NJ_BUF_HTTP_HOST, "www.example");
+	assert_true(tx->progress_ts & NJ_APP_PROGRESS_DONE);
+	nj_http_free(s);
+
 	/* HTTP/0.9, then a response with no request */
 	s = new_state();
 	FEED(s, NJ_DIR_TO_SERVER, "GET /x\r\n");
@@ -397,6 +408,7 @@ static void test_malformed(void **state)
 	assert_true(has_ev(tx, "http.request_line_missing_protocol"));
 	assert_buf(tx, NJ_BUF_HTTP_URI, "/x");
 	assert_buf(tx, NJ_BUF_HTTP_PROTOCOL, NULL);
+	FEED(s, NJ_DIR_TO_SERVER, "\r\n");
 	FEED(s, NJ_DIR_TO_CLIENT, "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n");
 	FEED(s, NJ_DIR_TO_CLIENT, "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n");
 	assert_int_equal(nj_http_tx_count(s), 2);
