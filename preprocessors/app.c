@@ -149,6 +149,20 @@ static void detect(struct nj_flow *f, struct app_flow *af, int dir, const uint8_
 	nj_abuf_free(&af->early[1]);
 }
 
+/* Data was lost before this chunk; before detection the bytes kept for it
+ * no longer lead to the new ones, so that direction starts over. */
+static void on_gap(struct app_flow *af, int dir)
+{
+	if (af->http)
+		nj_http_gap(af->http, dir);
+	else if (af->dns)
+		nj_dns_gap(af->dns, dir);
+	else if (af->tls)
+		nj_tls_gap(af->tls, dir);
+	else if (af->proto == NJ_APP_UNKNOWN)
+		nj_abuf_reset(&af->early[dir == NJ_DIR_TO_SERVER ? 0 : 1]);
+}
+
 static void begin(struct app_flow *af)
 {
 	if (af->http)
@@ -182,7 +196,7 @@ static int handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 	const uint8_t *d = NULL;
 	uint32_t n = 0;
 	int dir = p->dir;
-	bool udp = p->proto == 17, end = false;
+	bool udp = p->proto == 17, end = false, gap = false;
 
 	(void)w;
 	(void)ctx;
@@ -198,6 +212,7 @@ static int handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 		}
 		dir = c->dir;
 		end = c->flow_end;
+		gap = c->has_gap;
 	} else if (udp) {
 		d = p->payload;
 		n = p->payload_len;
@@ -214,6 +229,8 @@ static int handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 		f->app = af;
 	}
 	begin(af);
+	if (gap && (dir == NJ_DIR_TO_SERVER || dir == NJ_DIR_TO_CLIENT))
+		on_gap(af, dir);
 	if (n && (dir == NJ_DIR_TO_SERVER || dir == NJ_DIR_TO_CLIENT)) {
 		if (af->proto == NJ_APP_UNKNOWN)
 			detect(f, af, dir, d, n, udp);

@@ -314,6 +314,7 @@ struct nj_dns_state {
 	bool tcp;
 	uint64_t next_id;
 	struct nj_abuf pend[2];         /* TCP: partial messages per direction */
+	bool dead[2];                   /* TCP: framing lost in a gap */
 	struct nj_dns_tx **txs;
 	struct nj_app_tx **upd;
 	uint16_t ntx, cap;
@@ -459,6 +460,8 @@ int nj_dns_feed(struct nj_dns_state *s, int dir, const uint8_t *data, uint32_t l
 		return -EINVAL;
 	if (!s->tcp)
 		return add_message(s, dir, data, len);
+	if (s->dead[dir == NJ_DIR_TO_SERVER ? 0 : 1])
+		return -EINVAL;
 	pb = &s->pend[dir == NJ_DIR_TO_SERVER ? 0 : 1];
 	while (len > 0) {
 		uint32_t need, take;
@@ -480,4 +483,14 @@ int nj_dns_feed(struct nj_dns_state *s, int dir, const uint8_t *data, uint32_t l
 		}
 	}
 	return 0;
+}
+
+void nj_dns_gap(struct nj_dns_state *s, int dir)
+{
+	int d = dir == NJ_DIR_TO_SERVER ? 0 : 1;
+
+	if (!s->tcp)
+		return;
+	s->dead[d] = true;
+	nj_abuf_reset(&s->pend[d]);
 }

@@ -58,6 +58,9 @@ void nj_dns_free(struct nj_dns_state *s);
  * 0, -EINVAL (not DNS: nothing parsed), -ENOMEM. */
 int nj_dns_feed(struct nj_dns_state *s, int dir, const uint8_t *data, uint32_t len);
 void nj_dns_begin(struct nj_dns_state *s);
+/* TCP bytes of direction dir were lost: the length framing cannot be
+ * recovered, the direction is no longer parsed. */
+void nj_dns_gap(struct nj_dns_state *s, int dir);
 uint16_t nj_dns_updated(struct nj_dns_state *s, struct nj_app_tx ***txs);
 
 /* The parsed message behind a DNS transaction (NULL for other txs). */

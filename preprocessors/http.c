@@ -19,6 +19,7 @@ enum half_state {
 	ST_CHUNK_END,           /* CRLF after chunk data */
 	ST_TRAILERS,
 	ST_BODY_CLOSE,          /* response body until the connection closes */
+	ST_RESYNC,              /* after a gap: looking for a message start */
 	ST_DEAD,                /* unparseable: ignore the direction */
 };
 
@@ -28,6 +29,7 @@ struct half {
 	struct nj_abuf line;    /* bytes of the current line so far */
 	uint64_t remain;        /* body or chunk bytes left */
 	struct nj_http_tx *tx;  /* the message being parsed */
+	bool line_start;        /* ST_RESYNC: the next byte starts a line */
 };
 
 struct nj_http_state {
@@ -36,6 +38,7 @@ struct nj_http_state {
 	struct nj_http_tx *head, *tail;
 	uint32_t ntx;
 	uint64_t next_id;
+	uint64_t body_bytes;    /* kept in the bodies of open transactions */
 	struct nj_app_tx **upd;
 	uint16_t nupd, cupd;
 };
@@ -82,6 +85,7 @@ void nj_http_config_load(struct nj_http_config *hc, const struct nj_config *cfg)
 	hc->max_headers = 256;
 	hc->decompress_limit = 1024 * 1024;
 	hc->max_txs = 512;
+	hc->flow_body_limit = 1024 * 1024;
 	if (!cfg)
 		return;
 	hc->request_body_limit = (uint32_t)nj_config_get_size(cfg,
@@ -90,6 +94,8 @@ void nj_http_config_load(struct nj_http_config *hc, const struct nj_config *cfg)
 		"app-layer.protocols.http.response-body-limit", hc->response_body_limit);
 	hc->decompress_limit = nj_config_get_size(cfg,
 		"app-layer.protocols.http.decompression-limit", hc->decompress_limit);
+	hc->flow_body_limit = (uint32_t)nj_config_get_size(cfg,
+		"app-layer.protocols.http.flow-body-limit", hc->flow_body_limit);
 }
 
 static void ev(struct nj_http_tx *tx, int e)
@@ -197,6 +203,7 @@ void nj_http_begin(struct nj_http_state *s)
 		if (nj_app_tx_complete(&tx->h.tx) && tx != s->half[0].tx &&
 		    tx != s->half[1].tx) {
 			*pp = tx->next;
+			s->body_bytes -= (uint64_t)tx->req.body.len + tx->resp.body.len;
 			tx_free(tx);
 			s->ntx--;
 			continue;
@@ -572,9 +579,18 @@ bad:
 
 /* ---- bodies ---- */
 
-static void body_store(struct http_msg *m, const uint8_t *d, uint32_t n, uint32_t limit)
+/* Keeps body bytes up to the message's limit and the flow's budget. */
+static void body_store(struct nj_http_state *s, struct http_msg *m, const uint8_t *d,
+		       uint32_t n, uint32_t limit)
 {
+	uint64_t room = s->body_bytes < s->cfg.flow_body_limit ?
+			s->cfg.flow_body_limit - s->body_bytes : 0;
+	uint32_t before = m->body.len;
+
+	if ((uint64_t)limit > m->body.len + room)
+		limit = (uint32_t)(m->body.len + room);
 	nj_abuf_append(&m->body, d, n, limit);
+	s->body_bytes += m->body.len - before;
 }
 
 static void body_inflate(struct nj_http_state *s, struct nj_http_tx *tx, struct http_msg *m,
@@ -601,7 +617,7 @@ static void body_inflate(struct nj_http_state *s, struct nj_http_tx *tx, struct 
 		int rc = inflate(&m->z, Z_NO_FLUSH);
 		uint32_t got = (uint32_t)(sizeof(out) - m->z.avail_out);
 		m->z_out += got;
-		body_store(m, out, got, limit);
+		body_store(s, m, out, got, limit);
 		if (m->z_out > s->cfg.decompress_limit) {
 			ev(tx, NJ_HTTP_EV_COMPRESSION_BOMB);
 			m->z_done = true;
@@ -632,7 +648,7 @@ static void body_data(struct nj_http_state *s, struct nj_http_tx *tx, bool req,
 		return;
 	}
 	if (m->coding == CODING_NONE)
-		body_store(m, d, n, limit);
+		body_store(s, m, d, n, limit);
 }
 
 /* ---- message state machine ---- */
@@ -862,6 +878,74 @@ static int feed_line(struct nj_http_state *s, struct half *h, bool req,
 	return rc;
 }
 
+static const char *const methods[] = {
+	"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "CONNECT ",
+	"TRACE ", "PATCH ",
+};
+
+/* Whether d (n bytes, possibly cut short) starts a message. */
+static bool message_start(const uint8_t *d, uint32_t n, bool req)
+{
+	if (!req)
+		return n >= 5 && memcmp(d, "HTTP/", 5) == 0;
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		size_t l = strlen(methods[i]);
+		if (n >= l && memcmp(d, methods[i], l) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* ST_RESYNC: skips to the first line that starts a message; returns the
+ * bytes skipped (all of them when none does). */
+static uint32_t resync(struct half *h, bool req, const uint8_t *d, uint32_t len)
+{
+	uint32_t i = 0;
+
+	if (!req) {
+		/* a body need not end with a newline: the next status line may
+		 * follow its last byte directly */
+		const uint8_t *m = memmem(d, len, "HTTP/1.", 7);
+		if (!m)
+			return len;
+		h->state = ST_LINE;
+		h->line.len = 0;
+		h->line_over = false;
+		return (uint32_t)(m - d);
+	}
+
+	while (i < len) {
+		if (h->line_start && message_start(d + i, len - i, req)) {
+			h->state = ST_LINE;
+			h->line.len = 0;
+			h->line_over = false;
+			return i;
+		}
+		const uint8_t *lf = memchr(d + i, '\n', len - i);
+		if (!lf) {
+			h->line_start = false;
+			return len;
+		}
+		i = (uint32_t)(lf - d) + 1;
+		h->line_start = true;
+	}
+	return len;
+}
+
+void nj_http_gap(struct nj_http_state *s, int dir)
+{
+	bool req = dir == NJ_DIR_TO_SERVER;
+	struct half *h = &s->half[req ? 0 : 1];
+
+	if (h->state == ST_DEAD)
+		return;
+	if (h->tx)
+		msg_done(s, h, req);
+	h->state = ST_RESYNC;
+	h->line_start = true;
+	h->line.len = 0;
+}
+
 int nj_http_feed(struct nj_http_state *s, int dir, const uint8_t *data, uint32_t len)
 {
 	bool req = dir == NJ_DIR_TO_SERVER;
@@ -874,10 +958,13 @@ int nj_http_feed(struct nj_http_state *s, int dir, const uint8_t *data, uint32_t
 		uint32_t used = 0;
 		int rc = 0;
 		struct nj_http_tx *before = h->tx;
+		uint8_t state = h->state;
 
 		if (h->state == ST_DEAD)
 			return -EINVAL;
-		if (line_state(h->state)) {
+		if (h->state == ST_RESYNC) {
+			used = resync(h, req, data + off, len - off);
+		} else if (line_state(h->state)) {
 			rc = feed_line(s, h, req, data + off, len - off, &used);
 		} else {
 			uint64_t want = h->state == ST_BODY_CLOSE ? len - off : h->remain;
@@ -896,6 +983,11 @@ int nj_http_feed(struct nj_http_state *s, int dir, const uint8_t *data, uint32_t
 		off += used;
 		if (rc < 0)
 			return rc;
+		if (used == 0 && h->state == state) {
+			/* no progress: never spin on input */
+			h->state = ST_DEAD;
+			return -EINVAL;
+		}
 	}
 	return 0;
 }

@@ -23,6 +23,7 @@ struct nj_http_config {
 	uint32_t max_headers;           /* headers per message */
 	uint64_t decompress_limit;      /* decompressed bytes per body (bomb) */
 	uint32_t max_txs;               /* open transactions per flow */
+	uint32_t flow_body_limit;       /* body bytes kept by all open txs of a flow */
 };
 
 /* Defaults, overridden by app-layer.protocols.http.request-body-limit,
@@ -51,6 +52,11 @@ void nj_http_free(struct nj_http_state *s);
  * valid until the next feed. Returns 0, or -EINVAL when the direction can no
  * longer be parsed (it is then ignored), -ENOMEM. */
 int nj_http_feed(struct nj_http_state *s, int dir, const uint8_t *data, uint32_t len);
+
+/* Data of direction dir is missing before the next feed (a stream gap):
+ * the message in progress ends there, and parsing resumes at the next line
+ * that starts a request (a method) or a response ("HTTP/"). */
+void nj_http_gap(struct nj_http_state *s, int dir);
 
 /* The flow ended: pending messages are closed (a response read until close
  * is complete), every open transaction marked complete. */

@@ -283,3 +283,8 @@ void nj_tls_close(struct nj_tls_state *s)
 	}
 	s->d[0].dead = s->d[1].dead = true;
 }
+
+void nj_tls_gap(struct nj_tls_state *s, int dir)
+{
+	s->d[dir == NJ_DIR_TO_SERVER ? 0 : 1].dead = true;
+}

@@ -24,6 +24,9 @@ void nj_tls_free(struct nj_tls_state *s);
  * (or no longer) parseable TLS, -ENOMEM. */
 int nj_tls_feed(struct nj_tls_state *s, int dir, const uint8_t *data, uint32_t len);
 void nj_tls_close(struct nj_tls_state *s);
+/* Bytes of direction dir were lost: record framing cannot be recovered, the
+ * direction is no longer parsed. */
+void nj_tls_gap(struct nj_tls_state *s, int dir);
 void nj_tls_begin(struct nj_tls_state *s);
 uint16_t nj_tls_updated(struct nj_tls_state *s, struct nj_app_tx ***txs);
 /* The flow's transaction (NULL before the first record). Owned by s. */

@@ -36,6 +36,7 @@ struct half {
 	uint32_t next;
 	struct seg ooo[MAX_OOO];
 	int nooo;
+	bool gap;               /* the next delivery follows lost data */
 };
 
 struct rflow {
@@ -136,12 +137,50 @@ static struct rflow *lookup(struct nj_packet *p, bool syn_only)
 static void deliver(struct nj_packet *p, struct rflow *rf, int dir, const uint8_t *d,
 		    uint32_t n, bool end)
 {
+	struct half *h = &rf->h[dir == NJ_DIR_TO_SERVER ? 0 : 1];
 	struct nj_stream_chunk c = { .data = d, .len = n, .new_off = 0, .dir = (uint8_t)dir,
-				     .flow_end = end };
+				     .flow_end = end, .has_gap = h->gap };
+	h->gap = false;
 	p->stream = &c;
 	p->dir = (uint8_t)dir;
 	dispatch(p, rf);
 	p->stream = NULL;
+}
+
+static void drain(struct nj_packet *p, struct rflow *rf, int dir, struct half *h)
+{
+	for (bool again = true; again;) {
+		again = false;
+		for (int i = 0; i < h->nooo; i++) {
+			struct seg *s = &h->ooo[i];
+			int32_t dd = (int32_t)(s->seq - h->next);
+			if (dd <= 0) {
+				if ((uint32_t)(-dd) < s->len) {
+					deliver(p, rf, dir, s->data - dd, s->len + (uint32_t)dd, false);
+					h->next += s->len + (uint32_t)dd;
+				}
+				free(s->data);
+				*s = h->ooo[--h->nooo];
+				again = true;
+				break;
+			}
+		}
+	}
+}
+
+/* Gives up on missing data: continues at the lowest queued segment. */
+static void skip_gap(struct nj_packet *p, struct rflow *rf, int dir, struct half *h)
+{
+	int best = -1;
+
+	for (int i = 0; i < h->nooo; i++)
+		if (best < 0 || (int32_t)(h->ooo[i].seq - h->ooo[best].seq) < 0)
+			best = i;
+	if (best < 0)
+		return;
+	h->next = h->ooo[best].seq;
+	h->gap = true;
+	drain(p, rf, dir, h);
 }
 
 /* In-order delivery with a small out-of-order queue. */
@@ -166,6 +205,8 @@ static void tcp_data(struct nj_packet *p, struct rflow *rf, int dir, uint32_t se
 			else
 				h->nooo--;
 		}
+		if (h->nooo >= 64)
+			skip_gap(p, rf, dir, h);
 		return;
 	}
 	if ((uint32_t)(-delta) >= n)
@@ -174,23 +215,7 @@ static void tcp_data(struct nj_packet *p, struct rflow *rf, int dir, uint32_t se
 	n -= (uint32_t)(-delta);
 	deliver(p, rf, dir, d, n, false);
 	h->next += n;
-	for (bool again = true; again;) {
-		again = false;
-		for (int i = 0; i < h->nooo; i++) {
-			struct seg *s = &h->ooo[i];
-			int32_t dd = (int32_t)(s->seq - h->next);
-			if (dd <= 0) {
-				if ((uint32_t)(-dd) < s->len) {
-					deliver(p, rf, dir, s->data - dd, s->len + (uint32_t)dd, false);
-					h->next += s->len + (uint32_t)dd;
-				}
-				free(s->data);
-				*s = h->ooo[--h->nooo];
-				again = true;
-				break;
-			}
-		}
-	}
+	drain(p, rf, dir, h);
 }
 
 static void on_packet(u_char *user, const struct pcap_pkthdr *hdr, const u_char *b)
@@ -321,6 +346,10 @@ int main(int argc, char **argv)
 		if (!rf->used)
 			continue;
 		struct nj_packet p = { .proto = rf->f.proto, .flow = &rf->f };
+		for (int k = 0; k < 2 && rf->f.proto == 6; k++)
+			while (rf->h[k].nooo)
+				skip_gap(&p, rf, k == 0 ? NJ_DIR_TO_SERVER : NJ_DIR_TO_CLIENT,
+					 &rf->h[k]);
 		if (rf->f.proto == 6)
 			deliver(&p, rf, NJ_DIR_TO_CLIENT, (const uint8_t *)"", 0, true);
 		nj_flow_ended(&w, &rf->f);

@@ -21,7 +21,7 @@ $py -c 'import jsonschema' 2>/dev/null || { echo "no python3-jsonschema"; exit 7
 pcaps="ndpi__443-firefox ndpi__WebattackSQLinj ndpi__instagram ndpi__iphone
 ndpi__netflix ndpi__starcraft_battle ndpi__teams ndpi__webex ndpi__wechat
 ndpi__weibo suricata-verify__base64-decode-5885
-suricata-verify__tls-subjectaltname zeek__http_206_example_c"
+suricata-verify__tls-subjectaltname zeek__http_206_example_c zeek__http_bro.org"
 
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT

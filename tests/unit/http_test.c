@@ -476,6 +476,62 @@ static void test_continue_head_close(void **state)
 	nj_http_free(s);
 }
 
+/* A gap inside a response body ends it; parsing picks up at the next
+ * status line even when it follows body bytes on the same line. */
+static void test_gap_resync(void **state)
+{
+	struct nj_http_state *s = new_state();
+	struct nj_app_tx **txs;
+
+	FEED(s, NJ_DIR_TO_SERVER, "GET /1 HTTP/1.1\r\nHost: h\r\n\r\n"
+				  "GET /2 HTTP/1.1\r\nHost: h\r\n\r\n");
+	FEED(s, NJ_DIR_TO_CLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc");
+	nj_http_gap(s, NJ_DIR_TO_CLIENT);
+	assert_int_equal(FEED(s, NJ_DIR_TO_CLIENT, "tail of the first body"), 0);
+	assert_int_equal(FEED(s, NJ_DIR_TO_CLIENT, "xyzHTTP/1.1 404 Nope\r\n"
+				  "Content-Length: 1\r\n\r\nZ"), 0);
+	assert_int_equal(nj_http_updated(s, &txs), 2);
+	assert_true(nj_app_tx_complete(txs[0]));
+	assert_buf(txs[0], NJ_BUF_HTTP_RESPONSE_BODY, "abc");
+	assert_int_equal(nj_http_tx_status(txs[1]), 404);
+	assert_buf(txs[1], NJ_BUF_HTTP_RESPONSE_BODY, "Z");
+	assert_true(nj_app_tx_complete(txs[1]));
+
+	/* requests resync at a line that starts with a method */
+	FEED(s, NJ_DIR_TO_SERVER, "POST /3 HTTP/1.1\r\nHost: h\r\nContent-Length: 50\r\n\r\nab");
+	nj_http_gap(s, NJ_DIR_TO_SERVER);
+	FEED(s, NJ_DIR_TO_SERVER, "rest of the body GET /no\r\nGET /4 HTTP/1.1\r\nHost: h\r\n\r\n");
+	assert_int_equal(nj_http_updated(s, &txs), 4);
+	assert_buf(txs[3], NJ_BUF_HTTP_URI, "/4");
+	nj_http_free(s);
+}
+
+/* Bodies of all open transactions share the flow's budget. */
+static void test_body_budget(void **state)
+{
+	struct nj_http_config hc;
+	struct nj_app_tx **txs;
+
+	nj_http_config_load(&hc, NULL);
+	hc.flow_body_limit = 10;
+	struct nj_http_state *s = nj_http_new(&hc);
+	FEED(s, NJ_DIR_TO_SERVER, "POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 8\r\n\r\n12345678"
+				  "POST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 8\r\n\r\nabcdefgh");
+	assert_int_equal(nj_http_updated(s, &txs), 2);
+	assert_buf(txs[0], NJ_BUF_HTTP_REQUEST_BODY, "12345678");
+	assert_buf(txs[1], NJ_BUF_HTTP_REQUEST_BODY, "ab");
+	assert_true(txs[1]->progress_ts & NJ_APP_PROGRESS_DONE);
+	/* freeing completed transactions gives the budget back */
+	FEED(s, NJ_DIR_TO_CLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+				  "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	nj_http_begin(s);
+	assert_int_equal(nj_http_tx_count(s), 0);
+	FEED(s, NJ_DIR_TO_SERVER, "POST /c HTTP/1.1\r\nHost: h\r\nContent-Length: 9\r\n\r\n123456789");
+	assert_int_equal(nj_http_updated(s, &txs), 1);
+	assert_buf(txs[0], NJ_BUF_HTTP_REQUEST_BODY, "123456789");
+	nj_http_free(s);
+}
+
 static void test_eve(void **state)
 {
 	struct nj_http_state *s = new_state();
@@ -515,6 +571,8 @@ int main(void)
 		cmocka_unit_test(test_host_table),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_continue_head_close),
+		cmocka_unit_test(test_gap_resync),
+		cmocka_unit_test(test_body_budget),
 		cmocka_unit_test(test_eve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -336,6 +336,10 @@ static void test_malformed(void **state)
 	assert_int_equal(nj_tls_feed(s, NJ_DIR_TO_SERVER, sslv2, 1), -EINVAL);
 	nj_tls_free(s);
 	s = nj_tls_new();
+	nj_tls_gap(s, NJ_DIR_TO_SERVER);
+	assert_int_equal(nj_tls_feed(s, NJ_DIR_TO_SERVER, badhs, sizeof(badhs)), -EINVAL);
+	nj_tls_free(s);
+	s = nj_tls_new();
 	assert_int_equal(nj_tls_feed(s, NJ_DIR_TO_SERVER, badver, sizeof(badver)), -EINVAL);
 	assert_true(nj_app_tx_has_event(nj_tls_tx(s), nj_app_event_lookup("tls.invalid_record_version")));
 	nj_tls_free(s);
