@@ -296,6 +296,8 @@ static int add_header(struct nj_http_state *s, struct nj_http_tx *tx, struct htt
 	if (ne != c || ne == 0)
 		ev(tx, req ? NJ_HTTP_EV_REQUEST_HEADER_INVALID :
 			     NJ_HTTP_EV_RESPONSE_HEADER_INVALID);
+	if (ne == 0)
+		return 0;       /* ": value" names nothing */
 	vb = c + 1;
 	ve = n;
 	while (vb < ve && is_lws(l[vb]))

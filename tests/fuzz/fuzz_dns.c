@@ -21,7 +21,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	while (fuzz_next(&data, &size, &seg)) {
 		nj_dns_begin(s);
-		nj_dns_feed(s, seg.dir, seg.p, seg.n);
+		if (seg.gap)
+			nj_dns_gap(s, seg.dir);
+		else
+			nj_dns_feed(s, seg.dir, seg.p, seg.n);
 		uint16_t n = nj_dns_updated(s, &txs);
 		fuzz_touch(txs, n);
 		for (uint16_t i = 0; i < n; i++) {

@@ -21,7 +21,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	while (fuzz_next(&data, &size, &seg)) {
 		nj_http_begin(s);
-		nj_http_feed(s, seg.dir, seg.p, seg.n);
+		if (seg.gap)
+			nj_http_gap(s, seg.dir);
+		else
+			nj_http_feed(s, seg.dir, seg.p, seg.n);
 		uint16_t n = nj_http_updated(s, &txs);
 		fuzz_touch(txs, n);
 	}

@@ -15,7 +15,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	while (fuzz_next(&data, &size, &seg)) {
 		nj_tls_begin(s);
-		nj_tls_feed(s, seg.dir, seg.p, seg.n);
+		if (seg.gap)
+			nj_tls_gap(s, seg.dir);
+		else
+			nj_tls_feed(s, seg.dir, seg.p, seg.n);
 		uint16_t n = nj_tls_updated(s, &txs);
 		fuzz_touch(txs, n);
 		(void)nj_tls_tx_version(nj_tls_tx(s));

@@ -429,7 +429,9 @@ static void test_malformed(void **state)
 	assert_true(has_ev(tx, "http.request_header_invalid"));
 	assert_true(has_ev(tx, "http.request_field_too_long"));
 	assert_buf(tx, NJ_BUF_HTTP_HOST, "h");
-	FEED(s, NJ_DIR_TO_CLIENT, "HTTX/1.1 2x0 Eh\r\n\r\n");
+	FEED(s, NJ_DIR_TO_CLIENT, "HTTX/1.1 2x0 Eh\r\n: a\r\n : b\r\n:c\r\n\r\n");
+	assert_true(has_ev(tx, "http.response_header_invalid"));
+	assert_buf(tx, NJ_BUF_HTTP_HEADER_NAMES, "\r\n\r\n");
 	assert_true(has_ev(tx, "http.response_invalid_protocol"));
 	assert_true(has_ev(tx, "http.response_invalid_status"));
 	nj_http_free(s);
