@@ -475,7 +475,7 @@ static void request_host(struct nj_http_state *s, struct nj_http_tx *tx)
 	if (he > hb && hh) {
 		uint32_t n = nj_http_normalize_host(hh->value.p, hh->value.len, tmp,
 						    sizeof(tmp));
-		if (n != tx->host.len || memcmp(tmp, tx->host.p, n) != 0)
+		if (n != tx->host.len || (n && memcmp(tmp, tx->host.p, n) != 0))
 			ev(tx, NJ_HTTP_EV_HOST_HEADER_AMBIGUOUS);
 	}
 	(void)s;

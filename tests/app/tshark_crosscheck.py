@@ -2,7 +2,8 @@
 """Cross-check nightjar's app-layer EVE events against tshark.
 
 For one pcap, tshark extracts HTTP requests (host, uri, method, status), DNS
-query names and TLS SNIs with `tshark -T fields`; the script compares them,
+query names, TLS SNIs and JA3/JA3S hashes with `tshark -T fields`; the script
+compares them,
 as multisets, with the EVE "http", "dns" and "tls" events nightjar wrote for
 the same pcap.
 
@@ -129,6 +130,27 @@ def tshark_tls(tshark, pcap, use_addr):
     return out
 
 
+def tshark_ja3(tshark, pcap, use_addr):
+    """JA3 of each ClientHello and JA3S of each ServerHello (Wireshark 3.6+)."""
+    out = []
+    for hs, field, label in ((1, "tls.handshake.ja3", "ja3"),
+                             (2, "tls.handshake.ja3s", "ja3s")):
+        rows = run_tshark(tshark, pcap, "tls.handshake.type == %d && tcp" % hs,
+                          [field])
+        out += [(label, first(r[field])) for r in rows if r[field]]
+    return out
+
+
+def eve_ja3(events, use_addr):
+    out = []
+    for ev in events:
+        for label in ("ja3", "ja3s"):
+            h = ev["tls"].get(label, {}).get("hash")
+            if h:
+                out.append((label, h))
+    return out
+
+
 def eve_events(path):
     http, dns, tls = [], [], []
     with open(path, encoding="utf-8", errors="replace") as f:
@@ -233,22 +255,31 @@ def main():
                     help="print tshark's extraction and exit")
     ap.add_argument("--no-addr", action="store_true",
                     help="compare without addresses and ports")
-    ap.add_argument("--proto", action="append", choices=["http", "dns", "tls"],
-                    help="limit to these protocols (repeatable)")
+    ap.add_argument("--proto", action="append",
+                    choices=["http", "dns", "tls", "ja3"],
+                    help="limit to these checks (repeatable); ja3 compares "
+                    "JA3/JA3S hashes and is skipped when tshark lacks them")
     ap.add_argument("--tolerance", type=float, default=0.0,
                     help="fraction of mismatches accepted per protocol")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     if not args.tshark_only and not args.eve:
         ap.error("--eve is required unless --tshark-only")
-    protos = args.proto or ["http", "dns", "tls"]
+    protos = args.proto or ["http", "dns", "tls", "ja3"]
     use_addr = not args.no_addr
-    extract = {"http": tshark_http, "dns": tshark_dns, "tls": tshark_tls}
-    try:
-        want = {p: extract[p](args.tshark, args.pcap, use_addr) for p in protos}
-    except (RuntimeError, OSError) as e:
-        print("error: %s" % e, file=sys.stderr)
-        return 2
+    extract = {"http": tshark_http, "dns": tshark_dns, "tls": tshark_tls,
+               "ja3": tshark_ja3}
+    want = {}
+    for p in list(protos):
+        try:
+            want[p] = extract[p](args.tshark, args.pcap, use_addr)
+        except (RuntimeError, OSError) as e:
+            if p == "ja3" and not args.proto:
+                print("ja3  skipped: %s" % str(e).splitlines()[0][:100])
+                protos.remove(p)
+                continue
+            print("error: %s" % e, file=sys.stderr)
+            return 2
     if args.tshark_only:
         for p in protos:
             print("%s: %d" % (p, len(want[p])))
@@ -261,7 +292,7 @@ def main():
         print("error: %s" % e, file=sys.stderr)
         return 2
     got = {"http": eve_http(http, use_addr), "dns": eve_dns(dns, use_addr),
-           "tls": eve_tls(tls, use_addr)}
+           "tls": eve_tls(tls, use_addr), "ja3": eve_ja3(tls, use_addr)}
     ok = True
     for p in protos:
         ok &= compare(p, want[p], got[p], args.tolerance, args.verbose)
