@@ -60,12 +60,14 @@ bool nj_tls_is_grease(uint16_t v);
 void nj_tls_md5_hex(const void *s, size_t n, char out[33]);
 
 /* X.509 summary of a DER certificate, Suricata's formats:
- * subject/issuer "C=US, O=Example, CN=example.com", serial "0A:1B:..",
+ * subject/issuer "C=US, O=Example, CN=example.com" (attribute bytes as
+ * they are, NUL included, so a rule can see an embedded NUL), serial "0A:1B:..",
  * fingerprint (SHA-1 of the DER) "aa:bb:..", dates "2026-11-23T12:00:00".
  * Returns 0 or -EINVAL when der is not a certificate. */
 struct nj_tls_cert {
-	char subject[1024];
+	char subject[1024];             /* may hold NUL bytes: use the lengths */
 	char issuer[1024];
+	uint32_t subject_len, issuer_len;
 	char serial[128];
 	char fingerprint[60];
 	char notbefore[24], notafter[24];

@@ -13,26 +13,28 @@
 #include "preprocessors/tls_int.h"
 
 /* "C=US, O=Example, CN=example.com": the RDNs in certificate order. */
-static void name_str(X509_NAME *n, char *out, size_t cap)
+static uint32_t name_str(X509_NAME *n, char *out, size_t cap)
 {
 	BIO *bio = BIO_new(BIO_s_mem());
 	unsigned long flags = XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN |
-			      ASN1_STRFLGS_ESC_CTRL | ASN1_STRFLGS_UTF8_CONVERT;
+			      ASN1_STRFLGS_UTF8_CONVERT;
 	char *p = NULL;
 	long len;
+	size_t k = 0;
 
 	out[0] = 0;
 	if (!bio)
-		return;
+		return 0;
 	if (X509_NAME_print_ex(bio, n, 0, flags) >= 0) {
 		len = BIO_get_mem_data(bio, &p);
 		if (len > 0 && p) {
-			size_t k = (size_t)len < cap - 1 ? (size_t)len : cap - 1;
+			k = (size_t)len < cap - 1 ? (size_t)len : cap - 1;
 			memcpy(out, p, k);
 			out[k] = 0;
 		}
 	}
 	BIO_free(bio);
+	return (uint32_t)k;
 }
 
 static void hex_colon(const unsigned char *b, size_t n, bool upper, char *out, size_t cap)
@@ -65,8 +67,8 @@ int nj_tls_cert_parse(const uint8_t *der, uint32_t len, struct nj_tls_cert *out)
 	memset(out, 0, sizeof(*out));
 	if (!x)
 		return -EINVAL;
-	name_str(X509_get_subject_name(x), out->subject, sizeof(out->subject));
-	name_str(X509_get_issuer_name(x), out->issuer, sizeof(out->issuer));
+	out->subject_len = name_str(X509_get_subject_name(x), out->subject, sizeof(out->subject));
+	out->issuer_len = name_str(X509_get_issuer_name(x), out->issuer, sizeof(out->issuer));
 	const ASN1_INTEGER *serial = X509_get0_serialNumber(x);
 	if (serial)
 		hex_colon(serial->data, (size_t)serial->length, true, out->serial,
@@ -117,8 +119,8 @@ void nj_tls_certificate(struct nj_tls_tx *tx, const uint8_t *b, uint32_t len)
 		tx->chain_len++;
 		off += 3 + clen;
 	}
-	tx->subject_len = (uint32_t)strlen(tx->cert.subject);
-	tx->issuer_len = (uint32_t)strlen(tx->cert.issuer);
+	tx->subject_len = tx->cert.subject_len;
+	tx->issuer_len = tx->cert.issuer_len;
 	tx->serial_len = (uint32_t)strlen(tx->cert.serial);
 	tx->fp_len = (uint32_t)strlen(tx->cert.fingerprint);
 }

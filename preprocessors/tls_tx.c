@@ -100,9 +100,11 @@ void nj_tls_log_json(const struct nj_app_tx *atx, void *json_writer)
 	nj_json_object_open(j, "tls");
 	if (tx->has_cert) {
 		if (tx->subject_len)
-			nj_json_str(j, "subject", tx->cert.subject);
+			nj_json_strn(j, "subject", (const uint8_t *)tx->cert.subject,
+				     tx->subject_len);
 		if (tx->issuer_len)
-			nj_json_str(j, "issuerdn", tx->cert.issuer);
+			nj_json_strn(j, "issuerdn", (const uint8_t *)tx->cert.issuer,
+				     tx->issuer_len);
 		if (tx->serial_len)
 			nj_json_str(j, "serial", tx->cert.serial);
 		if (tx->fp_len)

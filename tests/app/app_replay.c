@@ -6,6 +6,9 @@
  *
  *   tests/app/app_replay in.pcap > eve.json
  *   tests/app/tshark_crosscheck.py --eve eve.json --pcap in.pcap
+ *
+ * With NJ_REPLAY_BUFFERS set in the environment each record also carries a
+ * "buffers" object with the transaction's inspection buffers (not EVE).
  */
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
@@ -50,6 +53,7 @@ static uint32_t nflows;
 static struct nj_worker w;
 static struct nj_json json;
 static uint64_t next_flow_id = 1;
+static bool dump_buffers;       /* NJ_REPLAY_BUFFERS=1: add a "buffers" object */
 
 static void addr_str(const struct nj_addr *a, char *out, size_t cap)
 {
@@ -86,6 +90,24 @@ static void write_tx(const struct nj_packet *p, struct rflow *rf, struct nj_app_
 	nj_json_str(&json, "app_proto", nj_app_proto_name(f->app_proto));
 	nj_json_uint(&json, "pcap_cnt", p->pcap_cnt);
 	tx->log_json(tx, &json);
+	if (dump_buffers) {
+		/* every non-empty inspection buffer, for checking rules by hand */
+		nj_json_object_open(&json, "buffers");
+		for (int id = 0; id < NJ_BUF__COUNT; id++) {
+			struct nj_buf b;
+			for (uint32_t idx = 0; idx < 8; idx++) {
+				if (tx->get_buffer(tx, id, idx, &b) != 1)
+					break;
+				char key[64];
+				snprintf(key, sizeof(key), "%s%s%u", nj_buf_name(id),
+					 idx ? "#" : "", idx ? idx : 0u);
+				if (!idx)
+					key[strlen(nj_buf_name(id))] = 0;
+				nj_json_strn(&json, key, b.ptr, b.len);
+			}
+		}
+		nj_json_object_close(&json);
+	}
 	nj_json_object_close(&json);
 	if (!json.oom)
 		printf("%s\n", json.buf);
@@ -237,6 +259,15 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *hdr, const u_char 
 				return;
 			off += 4;
 		}
+	} else if (linktype == DLT_NULL || linktype == DLT_LOOP) {
+		/* 4-byte address family, host order (NULL) or network order */
+		uint32_t fam;
+		if (!nj_get_le32(b, len, 0, &fam))
+			return;
+		if (fam > 0xffff)
+			fam = nj_be32(b);
+		et = fam == 2 ? 0x0800 : 0x86dd;
+		off = 4;
 	} else if (linktype == DLT_RAW || linktype == 101) {
 		et = (len && (b[0] >> 4) == 6) ? 0x86dd : 0x0800;
 	} else if (linktype == DLT_LINUX_SLL) {
@@ -334,6 +365,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
+	dump_buffers = getenv("NJ_REPLAY_BUFFERS") != NULL;
 	flows = calloc(MAX_FLOWS, sizeof(*flows));
 	if (!flows || nj_app_stage_register(NULL) < 0 || nj_worker_init(&w, 0, true) < 0)
 		return 1;
