@@ -56,6 +56,14 @@ void nj_tls_log_json(const struct nj_app_tx *tx, void *json_writer);
 /* Fingerprint helpers, exposed for tests. GREASE values (RFC 8701) are
  * those of the form 0x?a?a with equal bytes. */
 bool nj_tls_is_grease(uint16_t v);
+/* JA4 fingerprint (FoxIO; empty lists hashed as Suricata does) from a
+ * ClientHello's values in wire order: transport 't' (TCP) or 'q' (QUIC),
+ * the highest version offered, cipher suites, extension types, signature
+ * algorithms and the first ALPN value. GREASE values are skipped. */
+void nj_tls_ja4(char out[40], char transport, uint16_t version, const uint16_t *ciphers,
+		uint16_t nciphers, const uint16_t *exts, uint16_t nexts,
+		const uint16_t *sigalgs, uint16_t nsigalgs, const uint8_t *alpn,
+		uint32_t alpn_len);
 /* Lowercase hex MD5 of s[0..n) into out (33 bytes). */
 void nj_tls_md5_hex(const void *s, size_t n, char out[33]);
 

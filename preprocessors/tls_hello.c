@@ -90,22 +90,22 @@ static int cmp_u16(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* First 12 hex digits of SHA-256 over "aaaa,bbbb,..." (+ "_" + tail). */
-static void ja4_part(char out[13], const uint16_t *v, uint16_t n, const uint16_t *tail,
-		     uint16_t ntail)
+/* First 12 hex digits of SHA-256 over "aaaa,bbbb,..." (+ "_" + tail when
+ * with_tail), as Suricata computes it: an empty list hashes too. */
+static void ja4_part(char out[13], const uint16_t *v, uint16_t n, bool with_tail,
+		     const uint16_t *tail, uint16_t ntail)
 {
 	char *s = malloc((size_t)(n + ntail) * 5 + 2);
 	size_t len = 0;
 	unsigned char md[SHA256_DIGEST_LENGTH];
 
-	if (n == 0 || !s) {
+	if (!s) {
 		memcpy(out, "000000000000", 13);
-		free(s);
 		return;
 	}
 	for (uint16_t i = 0; i < n; i++)
 		len += (size_t)snprintf(s + len, 6, "%s%04x", i ? "," : "", v[i]);
-	if (ntail) {
+	if (with_tail) {
 		s[len++] = '_';
 		for (uint16_t i = 0; i < ntail; i++)
 			len += (size_t)snprintf(s + len, 6, "%s%04x", i ? "," : "", tail[i]);
@@ -136,52 +136,58 @@ static char alnum_or(uint8_t c, char dflt)
 	return dflt;
 }
 
-/* JA4 (FoxIO): t<ver><d|i><nciphers><nexts><alpn>_<ciphers>_<exts_sigalgs>. */
-static void build_ja4(struct nj_tls_tx *tx)
+void nj_tls_ja4(char out[40], char transport, uint16_t version, const uint16_t *cs,
+		uint16_t ncs, const uint16_t *ex, uint16_t nex, const uint16_t *sa,
+		uint16_t nsa, const uint8_t *alpn, uint32_t alpn_len)
 {
 	uint16_t ciphers[TLS_MAX_LIST], exts[TLS_MAX_LIST], sigs[TLS_MAX_LIST];
 	uint16_t nc = 0, ne = 0, next_all = 0, ns = 0;
 	char b[13], c[13], a0 = '0', a1 = '0';
-	uint16_t ver = tx->ch_max_version ? tx->ch_max_version : tx->ch_version;
 	bool sni = false;
 
-	for (uint16_t i = 0; i < tx->ciphers.n; i++)
-		if (!nj_tls_is_grease(tx->ciphers.v[i]))
-			ciphers[nc++] = tx->ciphers.v[i];
-	for (uint16_t i = 0; i < tx->exts.n; i++) {
-		uint16_t e = tx->exts.v[i];
-		if (nj_tls_is_grease(e))
+	for (uint16_t i = 0; i < ncs && nc < TLS_MAX_LIST; i++)
+		if (!nj_tls_is_grease(cs[i]))
+			ciphers[nc++] = cs[i];
+	for (uint16_t i = 0; i < nex && ne < TLS_MAX_LIST; i++) {
+		if (nj_tls_is_grease(ex[i]))
 			continue;
 		next_all++;
-		if (e == EXT_SNI)
+		if (ex[i] == EXT_SNI)
 			sni = true;
-		if (e != EXT_SNI && e != EXT_ALPN)
-			exts[ne++] = e;
+		if (ex[i] != EXT_SNI && ex[i] != EXT_ALPN)
+			exts[ne++] = ex[i];
 	}
-	for (uint16_t i = 0; i < tx->sigalgs.n; i++)
-		if (!nj_tls_is_grease(tx->sigalgs.v[i]))
-			sigs[ns++] = tx->sigalgs.v[i];
-	if (tx->alpn.len >= 2) {
-		const uint8_t *p = tx->alpn.p;
-		size_t l = strnlen((const char *)p, tx->alpn.len);
-		if (l > 0) {
-			static const char hx[] = "0123456789abcdef";
-			a0 = alnum_or(p[0], 0);
-			a1 = alnum_or(p[l - 1], 0);
-			if (!a0 || !a1) {
-				/* non-alphanumeric: first and last hex digit instead */
-				a0 = hx[p[0] >> 4];
-				a1 = hx[p[l - 1] & 0xf];
-			}
+	for (uint16_t i = 0; i < nsa && ns < TLS_MAX_LIST; i++)
+		if (!nj_tls_is_grease(sa[i]))
+			sigs[ns++] = sa[i];
+	if (alpn_len > 0) {
+		static const char hx[] = "0123456789abcdef";
+		a0 = alnum_or(alpn[0], 0);
+		a1 = alnum_or(alpn[alpn_len - 1], 0);
+		if (!a0 || !a1) {
+			/* non-alphanumeric: first and last hex digit instead */
+			a0 = hx[alpn[0] >> 4];
+			a1 = hx[alpn[alpn_len - 1] & 0xf];
 		}
 	}
 	qsort(ciphers, nc, sizeof(uint16_t), cmp_u16);
 	qsort(exts, ne, sizeof(uint16_t), cmp_u16);
-	ja4_part(b, ciphers, nc, NULL, 0);
-	ja4_part(c, exts, ne, sigs, ns);
-	snprintf(tx->ja4, sizeof(tx->ja4), "t%s%c%02u%02u%c%c_%s_%s", ja4_version(ver),
+	ja4_part(b, ciphers, nc, false, NULL, 0);
+	ja4_part(c, exts, ne, true, sigs, ns);
+	snprintf(out, 40, "%c%s%c%02u%02u%c%c_%s_%s", transport, ja4_version(version),
 		 sni ? 'd' : 'i', nc > 99 ? 99 : nc, next_all > 99 ? 99 : next_all,
 		 a0, a1, b, c);
+}
+
+/* JA4 (FoxIO) of the ClientHello, over TCP. */
+static void build_ja4(struct nj_tls_tx *tx)
+{
+	uint16_t ver = tx->ch_max_version ? tx->ch_max_version : tx->ch_version;
+	uint32_t alen = tx->alpn.len ? (uint32_t)strnlen((const char *)tx->alpn.p,
+							 tx->alpn.len) : 0;
+
+	nj_tls_ja4(tx->ja4, 't', ver, tx->ciphers.v, tx->ciphers.n, tx->exts.v, tx->exts.n,
+		   tx->sigalgs.v, tx->sigalgs.n, tx->alpn.p, alen);
 }
 
 static void ext_sni(struct nj_tls_tx *tx, const uint8_t *b, uint32_t len)

@@ -147,6 +147,35 @@ static void test_md5_grease(void **state)
 	assert_false(nj_tls_is_grease(0x1301));
 }
 
+/* The vectors of Suricata's JA4 unit test (rust/src/ja4.rs), over TCP. */
+static void test_ja4_vectors(void **state)
+{
+	char out[40];
+	static const uint16_t grease_sni[] = { 0x0a0a, 0x0000 };
+	static const uint16_t with_alpn[] = { 0x0a0a, 0x0000, 0x0010 };
+	static const uint16_t ciphers[] = { 0x1111, 0x0a20, 0xbada };
+	static const uint16_t exts[] = { 0x0a0a, 0x0000, 0x0010, 0xface, 0x0121, 0x1234 };
+	static const uint16_t sigs[] = { 0x6666 };
+
+	nj_tls_ja4(out, 't', 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0);
+	assert_string_equal(out, "t00i000000_e3b0c44298fc_d2e2adf7177b");
+	nj_tls_ja4(out, 't', 0x0303, NULL, 0, NULL, 0, NULL, 0, NULL, 0);
+	assert_string_equal(out, "t12i000000_e3b0c44298fc_d2e2adf7177b");
+	nj_tls_ja4(out, 'q', 0x0303, NULL, 0, grease_sni, 1, NULL, 0, NULL, 0);
+	assert_string_equal(out, "q12i000000_e3b0c44298fc_d2e2adf7177b");
+	nj_tls_ja4(out, 'q', 0x0303, NULL, 0, grease_sni, 2, NULL, 0, NULL, 0);
+	assert_string_equal(out, "q12d000100_e3b0c44298fc_d2e2adf7177b");
+	nj_tls_ja4(out, 'q', 0x0303, NULL, 0, with_alpn, 3, NULL, 0,
+		   (const uint8_t *)"h3-16", 5);
+	assert_string_equal(out, "q12d0002h6_e3b0c44298fc_d2e2adf7177b");
+	nj_tls_ja4(out, 'q', 0x0303, ciphers, 3, with_alpn, 3, NULL, 0,
+		   (const uint8_t *)"h3-16", 5);
+	assert_string_equal(out, "q12d0302h6_f500716053f9_d2e2adf7177b");
+	nj_tls_ja4(out, 'q', 0x0303, ciphers, 3, exts, 6, sigs, 1,
+		   (const uint8_t *)"h3-16", 5);
+	assert_string_equal(out, "q12d0305h6_f500716053f9_2debc8880bae");
+}
+
 /* The hello in two records (cut inside the extensions), every segment
  * split, then byte by byte, then in 7-byte records. */
 static void test_client_hello_split(void **state)
@@ -359,6 +388,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_md5_grease),
+		cmocka_unit_test(test_ja4_vectors),
 		cmocka_unit_test(test_client_hello_split),
 		cmocka_unit_test(test_tls13_server),
 		cmocka_unit_test(test_certificate),
