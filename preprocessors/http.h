@@ -2,6 +2,18 @@
  * takes each direction's bytes in any segmentation and turns them into
  * transactions (request + response), with pipelining, keep-alive, chunked
  * transfer coding and gzip/deflate bodies.
+ *
+ * Buffers (nj_app_tx.get_buffer) use Suricata's contents: http.header is
+ * "Name: value\r\n" per header, normalised (folding joined, repeats
+ * comma-merged), without Cookie / Set-Cookie; http.header.raw the header
+ * lines as received including the final empty line; http.header_names
+ * "\r\nName1\r\nName2\r\n\r\n"; http.start the first line, CRLF,
+ * the normalised headers (Cookie kept), CRLF; http.request_line and
+ * http.response_line without CRLF; http.response_header one "Name: value"
+ * per idx. Buffers that exist in both directions (http.header*,
+ * http.start, http.protocol, http.cookie, http.content_type,
+ * http.content_len, http.connection, file.data) come from the direction
+ * fed last, which for the txs in p->app_txs is the packet's direction.
  */
 #ifndef NJ_PREPROC_HTTP_H
 #define NJ_PREPROC_HTTP_H
