@@ -10,6 +10,7 @@
 #include "detect/engine.h"
 #include "main_stages.h"
 #include "output/output.h"
+#include "preprocessors/app.h"
 #include "preprocessors/defrag.h"
 #include "preprocessors/flow_table.h"
 #include "preprocessors/proctable.h"
@@ -41,6 +42,10 @@ int nj_stages_init(const struct nj_config *cfg, const char *log_dir, int linktyp
 	if (nj_defrag_stage_register(cfg) < 0 || nj_flow_stage_register(cfg) < 0 ||
 	    nj_stream_stage_register(cfg) < 0) {
 		nj_err("invalid defrag, flow or stream configuration");
+		return -1;
+	}
+	if (nj_app_stage_register(cfg) < 0) {
+		nj_err("invalid app-layer configuration");
 		return -1;
 	}
 	nj_proctable_stage_config(cfg);

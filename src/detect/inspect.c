@@ -34,6 +34,9 @@ struct nj_detect_thread {
 	 * the two; valid until the next buffer is inspected */
 	uint8_t *xbuf[2];
 	uint32_t xcap[2];
+	/* prefilter inputs of the packet being inspected */
+	struct nj_pf_input *in;
+	uint32_t incap;
 };
 
 static int c_alerts = -1, c_inspected = -1, c_candidates = -1, c_budget = -1, c_xform = -1;
@@ -66,6 +69,7 @@ void nj_detect_thread_free(struct nj_detect_thread *dt)
 	nj_pf_thread_free(dt->pf);
 	free(dt->xbuf[0]);
 	free(dt->xbuf[1]);
+	free(dt->in);
 	free(dt);
 }
 
@@ -370,10 +374,43 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 	return 1;
 }
 
+static void add_input(struct nj_detect_thread *dt, uint32_t *nin, int buf, const uint8_t *ptr,
+		      uint32_t len, uint8_t mask)
+{
+	if (*nin == dt->incap) {
+		uint32_t cap = dt->incap ? dt->incap * 2 : 16;
+		struct nj_pf_input *ni = realloc(dt->in, cap * sizeof(*ni));
+		if (!ni)
+			return;         /* inspected without those inputs */
+		dt->in = ni;
+		dt->incap = cap;
+	}
+	dt->in[(*nin)++] = (struct nj_pf_input){ buf, ptr, len, mask };
+}
+
+/* Every instance of every app-layer buffer the rule set prefilters on,
+ * from the transactions this packet updated. */
+static void add_app_inputs(struct nj_detect_thread *dt, const struct nj_packet *p, uint32_t *nin)
+{
+	const bool *used = nj_prefilter_buffers(dt->rs->pf);
+
+	for (uint16_t t = 0; t < p->napp_txs; t++) {
+		const struct nj_app_tx *tx = p->app_txs[t];
+		if (!tx->get_buffer)
+			continue;
+		for (int b = NJ_BUF_STREAM + 1; b < NJ_BUF__COUNT; b++) {
+			struct nj_buf buf;
+			if (!used[b])
+				continue;
+			for (uint32_t idx = 0; tx->get_buffer(tx, b, idx, &buf) == 1; idx++)
+				add_input(dt, nin, b, buf.ptr, buf.len, 0);
+		}
+	}
+}
+
 void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct nj_packet *p)
 {
 	const struct nj_ruleset *rs = dt->rs;
-	struct nj_pf_input in[3];
 	uint32_t nin = 0;
 	const uint32_t *cand;
 	uint32_t n;
@@ -385,18 +422,18 @@ void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct n
 		return;
 	nj_counter_add(c_inspected, 1);
 	if (p->stream) {
-		in[nin++] = (struct nj_pf_input){ NJ_BUF_PKT, p->stream->data, p->stream->len,
-						 (uint8_t)~(1u << NJ_PC_TCP_PKT) };
-		in[nin++] = (struct nj_pf_input){ NJ_BUF_STREAM, p->stream->data, p->stream->len, 0 };
-		in[nin++] = (struct nj_pf_input){ NJ_BUF_PKT, p->payload, p->payload_len,
-						 (uint8_t)(1u << NJ_PC_TCP_PKT) };
+		add_input(dt, &nin, NJ_BUF_PKT, p->stream->data, p->stream->len,
+			  (uint8_t)~(1u << NJ_PC_TCP_PKT));
+		add_input(dt, &nin, NJ_BUF_STREAM, p->stream->data, p->stream->len, 0);
+		add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, (uint8_t)(1u << NJ_PC_TCP_PKT));
 	} else if (p->flags & NJ_PKT_IN_STREAM) {
-		in[nin++] = (struct nj_pf_input){ NJ_BUF_PKT, p->payload, p->payload_len,
-						 (uint8_t)(1u << NJ_PC_TCP_PKT) };
+		add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, (uint8_t)(1u << NJ_PC_TCP_PKT));
 	} else {
-		in[nin++] = (struct nj_pf_input){ NJ_BUF_PKT, p->payload, p->payload_len, 0 };
+		add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, 0);
 	}
-	n = nj_prefilter_candidates(rs->pf, dt->pf, p, in, nin, &cand);
+	if (p->napp_txs)
+		add_app_inputs(dt, p, &nin);
+	n = nj_prefilter_candidates(rs->pf, dt->pf, p, dt->in, nin, &cand);
 	nj_counter_add(c_candidates, n);
 	for (uint32_t i = 0; i < n; i++) {
 		const struct nj_rule *r = rs->rules[cand[i]];

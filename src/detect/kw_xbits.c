@@ -66,7 +66,7 @@ static struct nj_xbits_table *table_new(void)
 	if (t)
 		pthread_mutex_init(&t->lock, NULL);
 	if (c_full < 0)
-		c_full = nj_counter_register("detect.xbits_full");
+		c_full = nj_counter_register("nightjar.detect.xbits_full");
 	return t;
 }
 

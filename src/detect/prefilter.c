@@ -80,6 +80,7 @@ struct nj_prefilter {
 	uint32_t nrules;
 	uint8_t *action_rank;           /* per rule */
 	const char *cache_dir;          /* compiled databases on disk, or NULL */
+	bool used[NJ_BUF__COUNT];       /* buffers with a database */
 	struct nj_hs_cache_stats cache;
 };
 
@@ -344,9 +345,11 @@ static int build_group(struct nj_prefilter *pf, struct pf_group *g, char *err, s
 		else if (place_unscanned(g, r, g->rules[i]) < 0)
 			return -ENOMEM;
 	}
-	for (int b = 0; b < NJ_BUF__COUNT; b++)
+	for (int b = 0; b < NJ_BUF__COUNT; b++) {
 		if (bufs[b] && build_db(pf, g, b, err, errlen) < 0)
 			return -1;
+		pf->used[b] |= bufs[b];
+	}
 	if (index_finish(&g->by_src) < 0 || index_finish(&g->by_dst) < 0)
 		return -ENOMEM;
 	return 0;
@@ -502,6 +505,11 @@ void nj_prefilter_free(struct nj_prefilter *pf)
 	free(pf->action_rank);
 	free(pf->groups);
 	free(pf);
+}
+
+const bool *nj_prefilter_buffers(const struct nj_prefilter *pf)
+{
+	return pf->used;
 }
 
 void nj_prefilter_stats(const struct nj_prefilter *pf, struct nj_pf_stats *st)

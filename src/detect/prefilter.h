@@ -8,6 +8,7 @@
 #ifndef NJ_DETECT_PREFILTER_H
 #define NJ_DETECT_PREFILTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,10 @@ void nj_pf_thread_free(struct nj_pf_thread *t);
 uint32_t nj_prefilter_candidates(const struct nj_prefilter *pf, struct nj_pf_thread *t,
 				 const struct nj_packet *p, const struct nj_pf_input *in, uint32_t nin,
 				 const uint32_t **out);
+
+/* Which buffers have databases (indexed by enum nj_buf_id). Borrowed for
+ * the life of pf. */
+const bool *nj_prefilter_buffers(const struct nj_prefilter *pf);
 
 /* Load statistics for reports. */
 struct nj_pf_stats {

@@ -225,7 +225,7 @@ struct nj_thr_table *nj_thr_table_new(size_t memcap)
 	pthread_mutex_init(&t->lock, NULL);
 	t->max = (uint32_t)((memcap ? memcap : DEFAULT_MEMCAP) / sizeof(struct thr_entry));
 	if (c_memcap < 0)
-		c_memcap = nj_counter_register("detect.threshold_memcap");
+		c_memcap = nj_counter_register("nightjar.detect.threshold_memcap");
 	return t;
 }
 

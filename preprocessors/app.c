@@ -1,0 +1,282 @@
+/* The application-layer stage: detects each flow's protocol and feeds the
+ * new bytes of every packet (reassembled TCP data or the UDP payload) to the
+ * flow's parser; the transactions a packet updated go into p->app_txs. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bus.h"
+#include "core/config.h"
+#include "core/counters.h"
+#include "core/event.h"
+#include "core/flow.h"
+#include "core/packet.h"
+#include "preprocessors/app.h"
+#include "preprocessors/app_buf.h"
+#include "preprocessors/dns.h"
+#include "preprocessors/http.h"
+#include "preprocessors/tls.h"
+
+#define DETECT_KEEP 4096        /* bytes kept per direction while detecting */
+
+struct app_flow {
+	uint8_t proto;                  /* enum nj_app_proto */
+	bool failed[2];                 /* detection gave up on a direction */
+	struct nj_abuf early[2];        /* bytes seen before detection */
+	struct nj_http_state *http;
+	struct nj_dns_state *dns;
+	struct nj_tls_state *tls;
+};
+
+static struct {
+	struct nj_http_config http;
+	bool http_on, dns_on, tls_on;
+	int c_flows[NJ_APP__COUNT];
+	int c_nomem, c_parse_err;
+} g;
+
+void nj_app_flow_free(struct nj_flow *f)
+{
+	struct app_flow *af;
+
+	if (!f || !f->app)
+		return;
+	af = f->app;
+	nj_http_free(af->http);
+	nj_dns_free(af->dns);
+	nj_tls_free(af->tls);
+	nj_abuf_free(&af->early[0]);
+	nj_abuf_free(&af->early[1]);
+	free(af);
+	f->app = NULL;
+}
+
+static void on_flow_end(struct nj_worker *w, struct nj_flow *f)
+{
+	(void)w;
+	nj_app_flow_free(f);
+}
+
+static int start_parser(struct app_flow *af, int proto, bool tcp)
+{
+	switch (proto) {
+	case NJ_APP_HTTP:
+		if (!g.http_on)
+			return -ENOTSUP;
+		af->http = nj_http_new(&g.http);
+		return af->http ? 0 : -ENOMEM;
+	case NJ_APP_DNS:
+		if (!g.dns_on)
+			return -ENOTSUP;
+		af->dns = nj_dns_new(tcp);
+		return af->dns ? 0 : -ENOMEM;
+	case NJ_APP_TLS:
+		if (!g.tls_on)
+			return -ENOTSUP;
+		af->tls = nj_tls_new();
+		return af->tls ? 0 : -ENOMEM;
+	default:
+		return 0;       /* detected only (SSH, SMTP, FTP) */
+	}
+}
+
+static int feed(struct app_flow *af, int dir, const uint8_t *d, uint32_t n)
+{
+	if (n == 0)
+		return 0;
+	if (af->http)
+		return nj_http_feed(af->http, dir, d, n);
+	if (af->dns)
+		return nj_dns_feed(af->dns, dir, d, n);
+	if (af->tls)
+		return nj_tls_feed(af->tls, dir, d, n);
+	return 0;
+}
+
+/* Detection on this direction's bytes so far (kept in early[]); on success
+ * starts the parser and replays what was kept, client side first. */
+static void detect(struct nj_flow *f, struct app_flow *af, int dir, const uint8_t *d,
+		   uint32_t n, bool udp)
+{
+	int di = dir == NJ_DIR_TO_SERVER ? 0 : 1;
+	struct nj_abuf *e = &af->early[di];
+	const uint8_t *buf = d;
+	uint32_t len = n;
+	int proto;
+
+	if (af->failed[di])
+		return;
+	if (!udp && e->len) {
+		nj_abuf_append(e, d, n, DETECT_KEEP);
+		buf = e->p;
+		len = e->len;
+	}
+	proto = nj_app_detect(buf, len, dir, f->proto, f->sport, f->cport);
+	if (proto == NJ_APP_UNKNOWN) {
+		if (!udp && !e->len)
+			nj_abuf_append(e, d, n, DETECT_KEEP);
+		return;
+	}
+	if (proto == NJ_APP_FAILED) {
+		af->failed[di] = true;
+		if (af->failed[0] && af->failed[1]) {
+			af->proto = NJ_APP_FAILED;
+			f->app_proto = NJ_APP_FAILED;
+		}
+		if (!udp && !e->len)
+			nj_abuf_append(e, d, n, DETECT_KEEP);
+		return;
+	}
+	af->proto = (uint8_t)proto;
+	f->app_proto = (uint8_t)proto;
+	nj_counter_add(g.c_flows[proto], 1);
+	if (start_parser(af, proto, !udp) == -ENOMEM) {
+		nj_counter_add(g.c_nomem, 1);
+		return;
+	}
+	if (udp) {
+		feed(af, dir, d, n);
+	} else {
+		/* replay: the current direction's bytes are in e (or d) */
+		if (!e->len)
+			nj_abuf_append(e, d, n, DETECT_KEEP);
+		for (int k = 0; k < 2; k++)
+			feed(af, k == 0 ? NJ_DIR_TO_SERVER : NJ_DIR_TO_CLIENT,
+			     af->early[k].p, af->early[k].len);
+	}
+	nj_abuf_free(&af->early[0]);
+	nj_abuf_free(&af->early[1]);
+}
+
+/* Data was lost before this chunk; before detection the bytes kept for it
+ * no longer lead to the new ones, so that direction starts over. */
+static void on_gap(struct app_flow *af, int dir)
+{
+	if (af->http)
+		nj_http_gap(af->http, dir);
+	else if (af->dns)
+		nj_dns_gap(af->dns, dir);
+	else if (af->tls)
+		nj_tls_gap(af->tls, dir);
+	else if (af->proto == NJ_APP_UNKNOWN)
+		nj_abuf_reset(&af->early[dir == NJ_DIR_TO_SERVER ? 0 : 1]);
+}
+
+static void begin(struct app_flow *af)
+{
+	if (af->http)
+		nj_http_begin(af->http);
+	if (af->dns)
+		nj_dns_begin(af->dns);
+	if (af->tls)
+		nj_tls_begin(af->tls);
+}
+
+static void collect(struct app_flow *af, struct nj_packet *p)
+{
+	struct nj_app_tx **txs = NULL;
+	uint16_t n = 0;
+
+	if (af->http)
+		n = nj_http_updated(af->http, &txs);
+	else if (af->dns)
+		n = nj_dns_updated(af->dns, &txs);
+	else if (af->tls)
+		n = nj_tls_updated(af->tls, &txs);
+	p->app_txs = n ? txs : NULL;
+	p->napp_txs = n;
+}
+
+static int handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
+{
+	struct nj_packet *p = ev->pkt;
+	struct nj_flow *f = p->flow;
+	struct app_flow *af;
+	const uint8_t *d = NULL;
+	uint32_t n = 0;
+	int dir = p->dir;
+	bool udp = p->proto == 17, end = false, gap = false;
+
+	(void)w;
+	(void)ctx;
+	p->app_txs = NULL;
+	p->napp_txs = 0;
+	if (!f || (p->proto != 6 && p->proto != 17))
+		return NJ_BUS_CONTINUE;
+	if (p->proto == 6 && p->stream) {
+		const struct nj_stream_chunk *c = p->stream;
+		if (c->new_off <= c->len) {
+			d = c->data + c->new_off;
+			n = c->len - c->new_off;
+		}
+		dir = c->dir;
+		end = c->flow_end;
+		gap = c->has_gap;
+	} else if (udp) {
+		d = p->payload;
+		n = p->payload_len;
+	}
+	af = f->app;
+	if (!af) {
+		if (n == 0 && !end)
+			return NJ_BUS_CONTINUE;
+		af = calloc(1, sizeof(*af));
+		if (!af) {
+			nj_counter_add(g.c_nomem, 1);
+			return NJ_BUS_CONTINUE;
+		}
+		f->app = af;
+	}
+	begin(af);
+	if (gap && (dir == NJ_DIR_TO_SERVER || dir == NJ_DIR_TO_CLIENT))
+		on_gap(af, dir);
+	if (n && (dir == NJ_DIR_TO_SERVER || dir == NJ_DIR_TO_CLIENT)) {
+		if (af->proto == NJ_APP_UNKNOWN)
+			detect(f, af, dir, d, n, udp);
+		else if (feed(af, dir, d, n) == -ENOMEM)
+			nj_counter_add(g.c_nomem, 1);
+	}
+	if (end) {
+		if (af->http)
+			nj_http_close(af->http);
+		if (af->tls)
+			nj_tls_close(af->tls);
+	}
+	collect(af, p);
+	return NJ_BUS_CONTINUE;
+}
+
+static const struct nj_stage app_stage = {
+	.name = "app-layer",
+	.order = NJ_STAGE_APP,
+	.kinds = NJ_KIND(NJ_EV_PACKET),
+	.handle = handle,
+};
+
+int nj_app_stage_register(const struct nj_config *cfg)
+{
+	char name[64];
+	int rc;
+
+	nj_http_config_load(&g.http, cfg);
+	g.http_on = !cfg || nj_config_get_bool(cfg, "app-layer.protocols.http.enabled", true);
+	g.dns_on = !cfg || nj_config_get_bool(cfg, "app-layer.protocols.dns.enabled", true);
+	g.tls_on = !cfg || nj_config_get_bool(cfg, "app-layer.protocols.tls.enabled", true);
+	/* Suricata's stats name the TCP protocols by name; nightjar's own
+	 * counts (undetected, failed, DNS over either transport) go under
+	 * stats.nightjar. */
+	for (int i = 0; i < NJ_APP__COUNT; i++) {
+		bool suricata = i == NJ_APP_HTTP || i == NJ_APP_TLS || i == NJ_APP_SSH ||
+				i == NJ_APP_SMTP || i == NJ_APP_FTP;
+		snprintf(name, sizeof(name), suricata ? "app_layer.flow.%s" : "nightjar.app_layer.flow_%s",
+			 i == NJ_APP_UNKNOWN ? "unknown" : nj_app_proto_name(i));
+		g.c_flows[i] = nj_counter_register(name);
+	}
+	g.c_nomem = nj_counter_register("nightjar.app_layer.nomem");
+	nj_app_event_counters_init();
+	rc = nj_flow_on_end(on_flow_end);
+	if (rc < 0)
+		return rc;
+	return nj_bus_register(&app_stage);
+}
