@@ -376,6 +376,7 @@ static void tx_free(struct nj_dns_tx *tx)
 	if (!tx)
 		return;
 	nj_dns_msg_free(&tx->msg);
+	nj_varset_free(&tx->h.tx.matched);
 	free(tx);
 }
 

@@ -133,6 +133,7 @@ static void tx_free(struct nj_http_tx *tx)
 	nj_abuf_free(&tx->uri);
 	nj_abuf_free(&tx->host);
 	nj_abuf_free(&tx->host_raw);
+	nj_varset_free(&tx->h.tx.matched);
 	free(tx);
 }
 

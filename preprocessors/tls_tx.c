@@ -157,4 +157,5 @@ void nj_tls_tx_release(struct nj_tls_tx *tx)
 	nj_abuf_free(&tx->alpn);
 	nj_abuf_free(&tx->ja3);
 	nj_abuf_free(&tx->ja3s);
+	nj_varset_free(&tx->h.tx.matched);
 }

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "core/varset.h"
+
 #define NJ_BUFFERS(X)                                                          \
 	X(PKT, "pkt_data")                                                     \
 	X(STREAM, "stream")                                                    \
@@ -134,6 +136,10 @@ struct nj_app_tx {
 	 * given JSON writer; NULL when the parser logs nothing. */
 	void (*log_json)(const struct nj_app_tx *tx, void *json_writer);
 	void *priv;
+	/* Rules that have already matched this transaction (rule numbers),
+	 * kept by the rule engine so a rule alerts once per transaction; the
+	 * parser frees it with the transaction (nj_varset_free). */
+	struct nj_varset matched;
 };
 
 #endif

@@ -214,11 +214,18 @@ static int inspect_app(struct nj_detect_thread *dt, struct nj_match *m, const st
 	const struct nj_packet *p = m->p;
 
 	for (uint16_t t = 0; t < p->napp_txs; t++) {
-		const struct nj_app_tx *tx = p->app_txs[t];
+		struct nj_app_tx *tx = p->app_txs[t];
 		struct nj_buf b;
-		for (uint32_t idx = 0; tx->get_buffer && tx->get_buffer(tx, l->buf, idx, &b) == 1; idx++)
-			if (inspect_buffer(dt, m, l, b.ptr, b.len))
+		/* one alert per rule and transaction, and every list of a
+		 * rule must match in the same transaction */
+		if ((m->tx && m->tx != tx) || nj_varset_has(&tx->matched, m->rule->num))
+			continue;
+		for (uint32_t idx = 0; tx->get_buffer && tx->get_buffer(tx, l->buf, idx, &b) == 1; idx++) {
+			if (inspect_buffer(dt, m, l, b.ptr, b.len)) {
+				m->tx = tx;
 				return 1;
+			}
+		}
 	}
 	return 0;
 }
@@ -303,7 +310,7 @@ static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, cons
 }
 
 static void emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, struct nj_packet *p,
-		 const uint8_t *payload, uint32_t plen, bool stream)
+		 const struct nj_app_tx *tx, const uint8_t *payload, uint32_t plen, bool stream)
 {
 	struct nj_rule_info changed;
 	const struct nj_rule_info *info = &r->info;
@@ -319,7 +326,7 @@ static void emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, s
 		.ts = p->ts,
 		.p = p,
 		.flow = p->flow,
-		.tx = p->napp_txs ? p->app_txs[0] : NULL,
+		.tx = tx ? tx : (p->napp_txs ? p->app_txs[0] : NULL),
 		.stream = stream,
 		.payload = payload ? payload : p->payload,
 		.payload_len = payload ? plen : p->payload_len,
@@ -361,6 +368,8 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 			stream = m.stream;
 		}
 	}
+	if (m.tx)
+		nj_varset_add(&m.tx->matched, r->num);
 	for (uint16_t i = 0; i < r->nposts; i++)
 		r->posts[i]->kw->post(&m, r->posts[i]->data);
 	if (r->info.action == NJ_ACTION_PASS || (r->flags & NJ_RULE_NOALERT))
@@ -370,7 +379,7 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 	uint8_t action = r->info.action;
 	if (r->gate && (!nj_gate_check(dt->rs->thr, r, p, &action) || action == NJ_ACTION_PASS))
 		return 1;
-	emit(w, r, action, p, payload, plen, stream);
+	emit(w, r, action, p, m.tx, payload, plen, stream);
 	return 1;
 }
 

@@ -91,6 +91,7 @@ struct nj_match {
 	const uint8_t *b64;             /* base64_decode output (base64_data) */
 	uint32_t b64_len;
 	bool stream;                    /* buffer is reassembled stream data */
+	struct nj_app_tx *tx;           /* transaction an app-layer buffer matched in */
 };
 
 struct nj_keyword {
