@@ -13,6 +13,7 @@
 #include "core/flow.h"
 #include "core/packet.h"
 #include "preprocessors/app.h"
+#include "preprocessors/flow_table.h"
 #include "preprocessors/app_buf.h"
 #include "preprocessors/dns.h"
 #include "preprocessors/http.h"
@@ -188,6 +189,42 @@ static void collect(struct app_flow *af, struct nj_packet *p)
 	p->napp_txs = n;
 }
 
+/* Before a flow's state goes: parsers close what is open, and the
+ * transactions that become complete are shown to the rule engine and the
+ * outputs on a pseudo-packet of the flow, as Suricata inspects and logs
+ * unfinished transactions at flow end. */
+static void on_flow_closing(struct nj_worker *w, struct nj_flow *f)
+{
+	struct app_flow *af = f->app;
+	struct nj_packet p;
+	struct nj_event ev = { .kind = NJ_EV_PACKET, .pkt = &p };
+
+	if (!af || !w || (!af->http && !af->tls && !af->dns))
+		return;
+	begin(af);
+	if (af->http)
+		nj_http_close(af->http);
+	if (af->tls)
+		nj_tls_close(af->tls);
+	memset(&p, 0, sizeof(p));
+	p.ip_ver = f->client.family;
+	p.src = f->client;
+	p.dst = f->server;
+	p.sport = f->cport;
+	p.dport = f->sport;
+	p.proto = f->proto;
+	p.ts = f->last;
+	p.flags = NJ_PKT_PSEUDO;
+	p.flow = f;
+	p.dir = NJ_DIR_TO_SERVER;
+	p.worker = w;
+	collect(af, &p);
+	if (!p.napp_txs)
+		return;
+	ev.ts = p.ts;
+	nj_bus_dispatch_from(w, &ev, NJ_STAGE_APP + 1);
+}
+
 static int handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 {
 	struct nj_packet *p = ev->pkt;
@@ -275,7 +312,9 @@ int nj_app_stage_register(const struct nj_config *cfg)
 	}
 	g.c_nomem = nj_counter_register("nightjar.app_layer.nomem");
 	nj_app_event_counters_init();
-	rc = nj_flow_on_end(on_flow_end);
+	rc = nj_flow_before_end(on_flow_closing);
+	if (rc == 0)
+		rc = nj_flow_on_end(on_flow_end);
 	if (rc < 0)
 		return rc;
 	return nj_bus_register(&app_stage);

@@ -13,27 +13,15 @@
 struct nj_config;
 struct nj_flow;
 
-/* Set in progress_ts / progress_tc when that direction of a transaction is
- * finished; a transaction is complete when both are set. */
-#define NJ_APP_PROGRESS_DONE 0x80000000u
+/* Completion (NJ_APP_PROGRESS_DONE, nj_app_tx_complete) is defined with
+ * the transaction in core/buffer.h. */
 
 /* What every parser's transaction starts with; nj_app_tx.priv points back
  * to it. `events` has one bit per entry of the protocol's event table. */
 struct nj_app_txhdr {
 	struct nj_app_tx tx;
 	uint64_t events;
-	bool logged;            /* free for the output's use: logged once */
 };
-
-/* True once both directions of tx are done (or the flow ended): its
- * buffers and log_json output are final, and it will not be updated again.
- * An output that logs protocol events logs a tx when it first sees it
- * complete in p->app_txs. */
-static inline bool nj_app_tx_complete(const struct nj_app_tx *tx)
-{
-	return (tx->progress_ts & NJ_APP_PROGRESS_DONE) &&
-	       (tx->progress_tc & NJ_APP_PROGRESS_DONE);
-}
 
 /* The header of a transaction made by this module; NULL for others. */
 static inline struct nj_app_txhdr *nj_app_txhdr(const struct nj_app_tx *tx)

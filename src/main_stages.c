@@ -21,6 +21,8 @@ static int output_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 {
 	if (ev->pkt->nevents)
 		nj_output_anomaly(w, ev->pkt);
+	if (ev->pkt->napp_txs)
+		nj_output_app(w, ev->pkt);
 	return NJ_BUS_CONTINUE;
 }
 

@@ -7,6 +7,7 @@
 #ifndef NJ_CORE_BUFFER_H
 #define NJ_CORE_BUFFER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/varset.h"
@@ -140,6 +141,16 @@ struct nj_app_tx {
 	 * kept by the rule engine so a rule alerts once per transaction; the
 	 * parser frees it with the transaction (nj_varset_free). */
 	struct nj_varset matched;
+	bool logged;                    /* written as its own EVE record */
 };
+
+/* Progress bit a parser sets in progress_ts/progress_tc when that side of
+ * the transaction is finished; a transaction is complete when both are. */
+#define NJ_APP_PROGRESS_DONE 0x80000000u
+
+static inline bool nj_app_tx_complete(const struct nj_app_tx *tx)
+{
+	return (tx->progress_ts & NJ_APP_PROGRESS_DONE) && (tx->progress_tc & NJ_APP_PROGRESS_DONE);
+}
 
 #endif

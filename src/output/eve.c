@@ -446,6 +446,39 @@ int nj_eve_format_flow(const struct nj_eve_opts *o, struct nj_json *j, const str
 	return j->oom || j->depth != 0 ? -ENOMEM : 0;
 }
 
+int nj_eve_format_tx(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_packet *p,
+		     const struct nj_app_tx *tx)
+{
+	const struct nj_flow *f = p->flow;
+	const char *name = nj_app_proto_name(tx->proto);
+
+	nj_json_reset(j);
+	nj_json_object_open(j, NULL);
+	put_time(j, "timestamp", &p->ts);
+	if (f)
+		nj_json_uint(j, "flow_id", f->flow_id);
+	if (p->pcap_cnt)
+		nj_json_uint(j, "pcap_cnt", p->pcap_cnt);
+	if (p->iface)
+		nj_json_str(j, "in_iface", p->iface);
+	nj_json_str(j, "event_type", name);
+	put_vlan(j, p->vlan, p->vlan_count < NJ_MAX_VLAN ? p->vlan_count : NJ_MAX_VLAN);
+	/* DNS logs queries and answers apart, each from its sender as
+	 * Suricata does; other protocols from the flow's client. */
+	if (f && (f->client.family == 4 || f->client.family == 6)) {
+		bool rev = tx->proto == NJ_APP_DNS && p->dir == NJ_DIR_TO_CLIENT;
+		const struct nj_addr *s = rev ? &f->server : &f->client, *d = rev ? &f->client : &f->server;
+		uint16_t sp = rev ? f->sport : f->cport, dp = rev ? f->cport : f->sport;
+		put_tuple(j, s, sp, d, dp, f->proto);
+		put_community_id(o, j, s, sp, d, dp, f->proto);
+		put_app_proto(j, f);
+	}
+	nj_json_uint(j, "tx_id", tx->id);
+	tx->log_json(tx, j);
+	nj_json_object_close(j);
+	return j->oom || j->depth != 0 ? -ENOMEM : 0;
+}
+
 int nj_eve_format_anomaly(const struct nj_eve_opts *o, struct nj_json *j,
 			  const struct nj_packet *p, int ev)
 {
@@ -563,6 +596,15 @@ void nj_eve_write_stats(struct nj_eve *e, const struct timeval *now, uint64_t up
 
 	if (e && j && e->opts.stats)
 		emit(e, j, nj_eve_format_stats(j, now, uptime));
+}
+
+void nj_eve_write_tx(struct nj_eve *e, const struct nj_packet *p, const struct nj_app_tx *tx)
+{
+	struct nj_json *j = thread_json();
+
+	if (!e || !j || tx->proto >= NJ_APP__COUNT || !e->opts.app[tx->proto] || !tx->log_json)
+		return;
+	emit(e, j, nj_eve_format_tx(&e->opts, j, p, tx));
 }
 
 void nj_eve_write_anomaly(struct nj_eve *e, const struct nj_packet *p)

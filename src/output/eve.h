@@ -13,6 +13,7 @@
 #include <sys/time.h>
 
 #include "core/addr.h"
+#include "core/buffer.h"
 #include "core/json.h"
 #include "output/sink.h"
 
@@ -23,6 +24,7 @@ struct nj_packet;
 
 struct nj_eve_opts {
 	bool alert, flow, anomaly, stats;
+	bool app[NJ_APP__COUNT];        /* http, dns, tls records, per protocol */
 	/* alert options */
 	bool payload, payload_printable, packet, metadata, rule, pkt_src;
 	bool community_id;
@@ -51,6 +53,10 @@ void nj_eve_free(struct nj_eve *e);
  * -ENOMEM when the record could not be built (dropped by the writers). */
 int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_alert *a);
 int nj_eve_format_flow(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_flow *f);
+/* An app-layer transaction as its own record (event_type "http", "dns",
+ * "tls"): the flow's client as source, the parser's object. */
+int nj_eve_format_tx(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_packet *p,
+		     const struct nj_app_tx *tx);
 /* Every registered counter, nested by its dotted name, plus uptime. */
 int nj_eve_format_stats(struct nj_json *j, const struct timeval *now, uint64_t uptime);
 /* ev is an enum nj_decode_event value. */
@@ -62,6 +68,7 @@ int nj_eve_format_anomaly(const struct nj_eve_opts *o, struct nj_json *j,
 void nj_eve_write_alert(struct nj_eve *e, const struct nj_alert *a);
 void nj_eve_write_flow(struct nj_eve *e, const struct nj_flow *f);
 void nj_eve_write_stats(struct nj_eve *e, const struct timeval *now, uint64_t uptime);
+void nj_eve_write_tx(struct nj_eve *e, const struct nj_packet *p, const struct nj_app_tx *tx);
 void nj_eve_write_anomaly(struct nj_eve *e, const struct nj_packet *p);
 
 /* Shared with fast.log: Suricata's protocol name ("TCP", "IPv6-ICMP"), or

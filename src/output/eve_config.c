@@ -121,6 +121,9 @@ void nj_eve_opts_load(struct nj_eve_opts *o, const struct nj_config *cfg)
 	v = type_opt(cfg, &t, "interval");
 	if (v && atoi(v) > 0)
 		o->stats_interval = (unsigned)atoi(v);
+	o->app[NJ_APP_HTTP] = type_on(cfg, "http", &t);
+	o->app[NJ_APP_DNS] = type_on(cfg, "dns", &t);
+	o->app[NJ_APP_TLS] = type_on(cfg, "tls", &t);
 	o->community_id = nj_config_get_bool(cfg, "outputs.eve.community-id", false);
 	o->community_id_seed =
 		(uint16_t)nj_config_get_int(cfg, "outputs.eve.community-id-seed", 0);

@@ -115,6 +115,17 @@ void nj_output_stats(const struct timeval *now)
 	stats_at(now, false);
 }
 
+void nj_output_app(struct nj_worker *w, struct nj_packet *p)
+{
+	for (uint16_t i = 0; i < p->napp_txs; i++) {
+		struct nj_app_tx *tx = p->app_txs[i];
+		if (tx->logged || !nj_app_tx_complete(tx))
+			continue;
+		tx->logged = true;
+		nj_eve_write_tx(out.eve, p, tx);
+	}
+}
+
 void nj_output_anomaly(struct nj_worker *w, const struct nj_packet *p)
 {
 	if (p && p->nevents)

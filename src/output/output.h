@@ -31,6 +31,10 @@ void nj_output_stats(const struct timeval *now);
  * packet with p->nevents > 0). */
 void nj_output_anomaly(struct nj_worker *w, const struct nj_packet *p);
 
+/* Writes each app-layer transaction of p that is complete and not yet
+ * logged as its own EVE record (http, dns, tls), once. */
+void nj_output_app(struct nj_worker *w, struct nj_packet *p);
+
 /* Nothing is buffered in user space (every record is written when made);
  * kept for main.c's shutdown order. */
 void nj_output_flush(void);

@@ -16,6 +16,7 @@ Exit status: 0 when every protocol agrees (within --tolerance), 1 when not,
 
 import argparse
 import collections
+import ipaddress
 import json
 import subprocess
 import sys
@@ -62,9 +63,17 @@ def norm_name(n):
     return "<root>" if n in ("", "<root>") else n
 
 
+def norm_ip(a):
+    """One textual form per address: EVE writes IPv6 in full, tshark compressed."""
+    try:
+        return ipaddress.ip_address(a).compressed
+    except ValueError:
+        return a
+
+
 def addr(row):
-    return first(row.get("ip.src")) or first(row.get("ipv6.src")), \
-        first(row.get("ip.dst")) or first(row.get("ipv6.dst"))
+    return norm_ip(first(row.get("ip.src")) or first(row.get("ipv6.src"))), \
+        norm_ip(first(row.get("ip.dst")) or first(row.get("ipv6.dst")))
 
 
 def tshark_http(tshark, pcap, use_addr):
@@ -176,7 +185,7 @@ def eve_http(events, use_addr):
         key = (norm_host(h.get("hostname", "")), h.get("url", ""),
                h.get("http_method", ""), str(h.get("status", "")))
         if use_addr:
-            key = (ev.get("src_ip", ""), ev.get("dest_ip", ""),
+            key = (norm_ip(ev.get("src_ip", "")), norm_ip(ev.get("dest_ip", "")),
                    str(ev.get("dest_port", ""))) + key
         out.append(key)
     return out
@@ -194,7 +203,7 @@ def eve_dns(events, use_addr):
         for q in queries:
             key = (typ, norm_name(q.get("rrname", "")))
             if use_addr:
-                key = (ev.get("src_ip", ""), ev.get("dest_ip", "")) + key
+                key = (norm_ip(ev.get("src_ip", "")), norm_ip(ev.get("dest_ip", ""))) + key
             out.append(key)
     return out
 
@@ -207,7 +216,7 @@ def eve_tls(events, use_addr):
             continue
         key = (sni,)
         if use_addr:
-            key = (ev.get("src_ip", ""), ev.get("dest_ip", ""),
+            key = (norm_ip(ev.get("src_ip", "")), norm_ip(ev.get("dest_ip", "")),
                    str(ev.get("dest_port", ""))) + key
         out.append(key)
     return out
