@@ -364,21 +364,32 @@ static int addr_leaf(struct walker *w, const char *s, size_t n, bool neg)
 	return push((void **)&set->pos, &set->npos, sizeof(c), &c);
 }
 
+/* Walks s into set with leaf; a set with no positive element means
+ * "anything but the negated ones". Returns 0 or -1 with err set. */
+static int parse_set(const struct nj_vars *v, bool port, const char *s, char *err, size_t errlen,
+		     int (*leaf)(struct walker *, const char *, size_t, bool), void *set, bool *any,
+		     const uint32_t *npos, const uint32_t *nneg)
+{
+	struct walker w = { v, port, err, errlen, leaf, set, 0 };
+
+	if (walk(&w, s, strlen(s), false) < 0)
+		return -1;
+	if (*npos)
+		*any = false;
+	else if (!*nneg)
+		*any = true;
+	return 0;
+}
+
 struct nj_addrset *nj_addrset_parse(const struct nj_vars *v, const char *s, char *err, size_t errlen)
 {
 	struct nj_addrset *set = calloc(1, sizeof(*set));
-	struct walker w = { v, false, err, errlen, addr_leaf, set, 0 };
 
-	if (!set)
-		return NULL;
-	if (walk(&w, s, strlen(s), false) < 0) {
+	if (set && parse_set(v, false, s, err, errlen, addr_leaf, set, &set->any, &set->npos,
+			     &set->nneg) < 0) {
 		nj_addrset_free(set);
 		return NULL;
 	}
-	if (set->npos)
-		set->any = false;
-	else if (!set->nneg)
-		set->any = true;
 	return set;
 }
 
@@ -483,18 +494,12 @@ static int port_leaf(struct walker *w, const char *s, size_t n, bool neg)
 struct nj_portset *nj_portset_parse(const struct nj_vars *v, const char *s, char *err, size_t errlen)
 {
 	struct nj_portset *set = calloc(1, sizeof(*set));
-	struct walker w = { v, true, err, errlen, port_leaf, set, 0 };
 
-	if (!set)
-		return NULL;
-	if (walk(&w, s, strlen(s), false) < 0) {
+	if (set && parse_set(v, true, s, err, errlen, port_leaf, set, &set->any, &set->npos,
+			     &set->nneg) < 0) {
 		nj_portset_free(set);
 		return NULL;
 	}
-	if (set->npos)
-		set->any = false;
-	else if (!set->nneg)
-		set->any = true;
 	return set;
 }
 

@@ -27,17 +27,11 @@ extern const struct nj_keyword kw_dotprefix, kw_to_lowercase, kw_to_uppercase, k
 extern const struct nj_keyword kw_base64_decode, kw_base64_data;
 extern const struct nj_keyword kw_xbits, kw_flowint;
 
-/* What a rule does with flowbits (kw_flowbits.c), for ordering. */
-#define NJ_FLOWBITS_READS 1
-#define NJ_FLOWBITS_WRITES 2
-int nj_flowbits_usage(const struct nj_rule *r);
-/* The same for xbits (kw_xbits.c), and the table they live in. */
-int nj_xbits_usage(const struct nj_rule *r);
+/* The table xbits live in (kw_xbits.c). */
 struct nj_xbits_table;
 void nj_xbits_table_free(struct nj_xbits_table *t);
-/* flowint (kw_flowint.c): usage for ordering; frees a flow's counters
- * (flow->detect), registered as a flow-end hook by the detect stage. */
-int nj_flowint_usage(const struct nj_rule *r);
+/* flowint (kw_flowint.c): frees a flow's counters (flow->detect),
+ * registered as a flow-end hook by the detect stage. */
 struct nj_worker;
 struct nj_flow;
 void nj_detect_flow_free(struct nj_worker *w, struct nj_flow *f);

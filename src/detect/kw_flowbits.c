@@ -189,19 +189,11 @@ static void dump_flowbits(const void *data, char *buf, size_t len)
 	}
 }
 
-int nj_flowbits_usage(const struct nj_rule *r)
+static int state_use_flowbits(const void *data)
 {
-	int use = 0;
+	const struct flowbits *fb = data;
 
-	for (uint16_t i = 0; i < r->nopts; i++) {
-		if (r->opts[i].kw != &kw_flowbits)
-			continue;
-		const struct flowbits *fb = r->opts[i].data;
-		if (!fb)
-			continue;
-		use |= fb->op <= FB_TOGGLE ? NJ_FLOWBITS_WRITES : NJ_FLOWBITS_READS;
-	}
-	return use;
+	return fb->op <= FB_TOGGLE ? NJ_STATE_WRITES : NJ_STATE_READS;
 }
 
 const struct nj_keyword kw_flowbits = {
@@ -212,4 +204,5 @@ const struct nj_keyword kw_flowbits = {
 	.post = post_flowbits,
 	.free = free,
 	.dump = dump_flowbits,
+	.state_use = state_use_flowbits,
 };

@@ -227,15 +227,9 @@ static void dump_flowint(const void *data, char *buf, size_t len)
 		snprintf(buf, len, "%s,%s,%u", x->names->names[x->id], fi_ops[x->op], x->target);
 }
 
-int nj_flowint_usage(const struct nj_rule *r)
+static int state_use_flowint(const void *data)
 {
-	int use = 0;
-
-	for (uint16_t i = 0; i < r->nopts; i++)
-		if (r->opts[i].kw == &kw_flowint)
-			use |= ((const struct flowint *)r->opts[i].data)->op <= FI_SUB ? NJ_FLOWBITS_WRITES
-											  : NJ_FLOWBITS_READS;
-	return use;
+	return ((const struct flowint *)data)->op <= FI_SUB ? NJ_STATE_WRITES : NJ_STATE_READS;
 }
 
 const struct nj_keyword kw_flowint = {
@@ -246,4 +240,5 @@ const struct nj_keyword kw_flowint = {
 	.post = post_flowint,
 	.free = free,
 	.dump = dump_flowint,
+	.state_use = state_use_flowint,
 };

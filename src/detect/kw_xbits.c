@@ -255,15 +255,9 @@ static void dump_xbits(const void *data, char *buf, size_t len)
 		 x->expire);
 }
 
-int nj_xbits_usage(const struct nj_rule *r)
+static int state_use_xbits(const void *data)
 {
-	int use = 0;
-
-	for (uint16_t i = 0; i < r->nopts; i++)
-		if (r->opts[i].kw == &kw_xbits)
-			use |= ((const struct xbits *)r->opts[i].data)->op <= XB_TOGGLE ? NJ_FLOWBITS_WRITES
-											 : NJ_FLOWBITS_READS;
-	return use;
+	return ((const struct xbits *)data)->op <= XB_TOGGLE ? NJ_STATE_WRITES : NJ_STATE_READS;
 }
 
 const struct nj_keyword kw_xbits = {
@@ -274,4 +268,5 @@ const struct nj_keyword kw_xbits = {
 	.post = post_xbits,
 	.free = free,
 	.dump = dump_xbits,
+	.state_use = state_use_xbits,
 };

@@ -13,13 +13,16 @@
 
 static uint8_t rank_of(const struct nj_rule *r)
 {
-	int use = nj_flowbits_usage(r) | nj_xbits_usage(r) | nj_flowint_usage(r);
+	int use = 0;
 
-	if (use == NJ_FLOWBITS_WRITES)
+	for (uint16_t i = 0; i < r->nopts; i++)
+		if (r->opts[i].kw->state_use && r->opts[i].data)
+			use |= r->opts[i].kw->state_use(r->opts[i].data);
+	if (use == NJ_STATE_WRITES)
 		return 0;
-	if (use == (NJ_FLOWBITS_WRITES | NJ_FLOWBITS_READS))
+	if (use == (NJ_STATE_WRITES | NJ_STATE_READS))
 		return 1;
-	if (use == NJ_FLOWBITS_READS)
+	if (use == NJ_STATE_READS)
 		return 2;
 	return 3;
 }

@@ -109,12 +109,19 @@ struct nj_keyword {
 	/* Canonical text of the option's value for the rule dump, written
 	 * into buf; NULL when the keyword has no value. */
 	void (*dump)(const void *data, char *buf, size_t len);
+	/* For state keywords (flowbits, xbits, flowint): whether the option
+	 * writes and/or reads state (NJ_STATE_WRITES | NJ_STATE_READS), which
+	 * orders rules (order.c). NULL for the rest. */
+	int (*state_use)(const void *data);
 	/* For NJ_KW_TRANSFORM keywords: writes the transformed buffer into
 	 * out (room for len + NJ_TRANSFORM_SLACK bytes); returns its length. */
 	uint32_t (*transform)(const void *data, const uint8_t *in, uint32_t len, uint8_t *out);
 };
 
 #define NJ_TRANSFORM_SLACK 64
+
+#define NJ_STATE_READS 1
+#define NJ_STATE_WRITES 2
 
 struct nj_opt {
 	const struct nj_keyword *kw;

@@ -181,13 +181,10 @@ static void packet_ports(const struct nj_packet *p, uint16_t *sp, uint16_t *dp)
 
 /* timestamp, flow_id, in_iface, event_type, vlan, 5-tuple, pcap_cnt,
  * community_id: the fields every packet-borne record starts with. */
-static void packet_header(const struct nj_eve_opts *o, struct nj_json *j,
-			  const struct nj_packet *p, const struct nj_flow *f,
-			  const struct timeval *ts, const char *event_type)
+/* Opens a record: the fields every packet-borne event starts with. */
+static void record_start(struct nj_json *j, const struct nj_packet *p, const struct nj_flow *f,
+			 const struct timeval *ts, const char *event_type)
 {
-	uint16_t sp, dp;
-
-	packet_ports(p, &sp, &dp);
 	nj_json_object_open(j, NULL);
 	put_time(j, "timestamp", ts);
 	if (f)
@@ -198,6 +195,16 @@ static void packet_header(const struct nj_eve_opts *o, struct nj_json *j,
 		nj_json_str(j, "in_iface", p->iface);
 	nj_json_str(j, "event_type", event_type);
 	put_vlan(j, p->vlan, p->vlan_count < NJ_MAX_VLAN ? p->vlan_count : NJ_MAX_VLAN);
+}
+
+static void packet_header(const struct nj_eve_opts *o, struct nj_json *j,
+			  const struct nj_packet *p, const struct nj_flow *f,
+			  const struct timeval *ts, const char *event_type)
+{
+	uint16_t sp, dp;
+
+	packet_ports(p, &sp, &dp);
+	record_start(j, p, f, ts, event_type);
 	if (p->ip_ver == 4 || p->ip_ver == 6) {
 		put_tuple(j, &p->src, sp, &p->dst, dp, p->proto);
 		put_community_id(o, j, &p->src, sp, &p->dst, dp, p->proto);
@@ -453,16 +460,7 @@ int nj_eve_format_tx(const struct nj_eve_opts *o, struct nj_json *j, const struc
 	const char *name = nj_app_proto_name(tx->proto);
 
 	nj_json_reset(j);
-	nj_json_object_open(j, NULL);
-	put_time(j, "timestamp", &p->ts);
-	if (f)
-		nj_json_uint(j, "flow_id", f->flow_id);
-	if (p->pcap_cnt)
-		nj_json_uint(j, "pcap_cnt", p->pcap_cnt);
-	if (p->iface)
-		nj_json_str(j, "in_iface", p->iface);
-	nj_json_str(j, "event_type", name);
-	put_vlan(j, p->vlan, p->vlan_count < NJ_MAX_VLAN ? p->vlan_count : NJ_MAX_VLAN);
+	record_start(j, p, f, &p->ts, name);
 	/* DNS logs queries and answers apart, each from its sender as
 	 * Suricata does; other protocols from the flow's client. */
 	if (f && (f->client.family == 4 || f->client.family == 6)) {
