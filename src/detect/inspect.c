@@ -161,8 +161,9 @@ static bool default_payload(const struct nj_rule *r, const struct nj_packet *p, 
 		return true;
 	}
 	/* Payload that reassembly took is inspected once, in the chunk that
-	 * delivers it in order, not also as this (maybe out-of-order) packet. */
-	if (want_stream || (p->flags & (NJ_PKT_PSEUDO | NJ_PKT_IN_STREAM)))
+	 * delivers it in order, not also as this (maybe out-of-order) packet;
+	 * packet-only rules (tcp-pkt, no_stream) see every segment. */
+	if (want_stream || (p->flags & NJ_PKT_PSEUDO) || ((p->flags & NJ_PKT_IN_STREAM) && !want_pkt))
 		return false;
 	b->ptr = p->payload;
 	b->len = p->payload_len;
