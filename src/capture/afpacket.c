@@ -19,8 +19,8 @@
 #include "core/counters.h"
 #include "core/packet.h"
 
-#define DEFAULT_BLOCK_SIZE (1u << 20)
-#define DEFAULT_BLOCK_COUNT 32
+#define DEFAULT_BLOCK_SIZE (256u << 10)
+#define DEFAULT_BLOCK_COUNT 128
 #define DEFAULT_BLOCK_TIMEOUT_MS 10
 #define VLAN_TAG_LEN 4
 
@@ -165,7 +165,7 @@ static int join_fanout(struct nj_afpacket *a, const struct nj_config *cfg, int i
 		       size_t errlen)
 {
 	int64_t id = nj_config_get_int(cfg, "afpacket.cluster-id", -1);
-	uint32_t arg;
+	uint32_t arg, flags;
 
 	if (id < 0)
 		id = ((uint32_t)getpid() * 31u + (uint32_t)ifindex) & 0xffff;
@@ -173,7 +173,12 @@ static int join_fanout(struct nj_afpacket *a, const struct nj_config *cfg, int i
 		snprintf(err, errlen, "afpacket.cluster-id %lld: out of range 0..65535", (long long)id);
 		return -EINVAL;
 	}
-	arg = (uint32_t)id | ((uint32_t)(PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
+	/* DEFRAG reassembles IPv4 fragments before hashing, so that all of
+	 * a datagram reaches the worker of its flow. */
+	flags = PACKET_FANOUT_HASH;
+	if (nj_config_get_bool(cfg, "afpacket.defrag", true))
+		flags |= PACKET_FANOUT_FLAG_DEFRAG;
+	arg = (uint32_t)id | (flags << 16);
 	if (setsockopt(a->fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) < 0) {
 		int e = errno;
 		snprintf(err, errlen, "fanout group %lld on %s: %s", (long long)id, a->iface, strerror(e));

@@ -16,9 +16,10 @@ struct nj_afpacket;
  * (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG); every worker of the
  * interface must be opened with the same nworkers and cfg.
  * Config keys (all optional):
- *   afpacket.block-size   ring block size, bytes (default 1mb; a multiple of
- *                         the page size; also the largest frame kept)
- *   afpacket.block-count  number of blocks (default 32)
+ *   afpacket.block-size   ring block size, bytes (default 256kb; a multiple
+ *                         of the page size; frames longer than a block are
+ *                         cut to fit)
+ *   afpacket.block-count  number of blocks (default 128: a 32 MiB ring)
  *   afpacket.ring-size    total ring bytes; gives block-count = ring-size /
  *                         block-size when block-count is not set
  *   afpacket.block-timeout  ms after which a partly filled block is handed
@@ -26,6 +27,11 @@ struct nj_afpacket;
  *   afpacket.promisc      promiscuous mode (default true)
  *   afpacket.cluster-id   fanout group id (default: derived from the
  *                         process id and the interface index)
+ *   afpacket.defrag       PACKET_FANOUT_FLAG_DEFRAG (default true): the
+ *                         kernel reassembles IPv4 fragments before fanout,
+ *                         so the workers see whole datagrams; fragments of
+ *                         a datagram that never completes are not delivered
+ *                         (and not counted as drops)
  *   afpacket.bpf-filter   capture filter in pcap-filter(7) syntax; falls back
  *                         to the key bpf-filter
  * Returns NULL with a reason in err (e.g. no such interface, not permitted).
