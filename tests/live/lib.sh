@@ -73,9 +73,10 @@ wait_probe() {
 	PROBE_PID=
 }
 
-# replay PCAP: every packet at top speed from A; fails unless all were sent.
+# replay PCAP [SPEED]: every packet from A, at top speed or at the given
+# tcpreplay option (--pps=N); fails unless all were sent.
 replay() {
-	ip netns exec "$NSA" tcpreplay --intf1="$VA" --topspeed "$1" >"$TMP/replay.log" 2>&1 ||
+	ip netns exec "$NSA" tcpreplay --intf1="$VA" "${2:---topspeed}" "$1" >"$TMP/replay.log" 2>&1 ||
 		{ cat "$TMP/replay.log"; fail "tcpreplay"; }
 	grep -q "Failed packets:[[:space:]]*0$" "$TMP/replay.log" ||
 		{ cat "$TMP/replay.log"; fail "tcpreplay could not send every packet"; }
