@@ -215,6 +215,12 @@ static int usage(void)
 	return 2;
 }
 
+static int bad_usage(struct nj_config *cfg)
+{
+	nj_config_free(cfg);
+	return usage();
+}
+
 int main(int argc, char **argv)
 {
 	const char *iface = NULL, *backend = "afpacket", *ready = NULL;
@@ -233,7 +239,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (!v)
-			return usage();
+			return bad_usage(cfg);
 		i++;
 		if (!strcmp(a, "--iface"))
 			iface = v;
@@ -251,12 +257,12 @@ int main(int argc, char **argv)
 			ready = v;
 		else if (!strcmp(a, "--set")) {
 			if (nj_config_set_kv(cfg, v) < 0)
-				return usage();
+				return bad_usage(cfg);
 		} else
-			return usage();
+			return bad_usage(cfg);
 	}
 	if (!iface || nworkers < 1 || nworkers > MAX_WORKERS || (strcmp(backend, "afpacket") && strcmp(backend, "pcap")))
-		return usage();
+		return bad_usage(cfg);
 	if (!count && seconds <= 0 && !idle_ms)
 		seconds = 10;
 
@@ -268,6 +274,11 @@ int main(int argc, char **argv)
 			w->pl = nj_pcap_live_open(iface, i, nworkers, cfg, err, sizeof(err));
 		if (!w->af && !w->pl) {
 			fprintf(stderr, "capture_probe: %s\n", err);
+			for (unsigned j = 0; j < i; j++) {
+				nj_afpacket_close(workers[j].af);
+				nj_pcap_live_close(workers[j].pl);
+			}
+			nj_config_free(cfg);
 			return 1;
 		}
 	}
