@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include "capture/afpacket.h"
 #include "capture/pcap_file.h"
 #include "core/bus.h"
 #include "core/config.h"
@@ -46,6 +47,10 @@ struct options {
 	int nsets;
 	const char *log_dir;
 	const char *checksums;
+	const char *ifaces[MAX_LIST];   /* live capture (-i), repeatable */
+	unsigned nifaces;
+	unsigned workers;               /* --workers, per interface */
+	bool pcap_live;
 	const char *syscall_trace;      /* replay (--syscall-trace) */
 	const char *record_syscalls;    /* record (--record-syscalls) */
 	bool sensor;
@@ -67,6 +72,9 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: nightjar [options]\n"
 		"\n"
+		"  -i IFACE            capture live on an interface (AF_PACKET); repeatable\n"
+		"  --workers N         packet worker threads per interface (default: CPUs)\n"
+		"  --pcap-live         capture with libpcap instead of AF_PACKET\n"
 		"  -r PATH             read packets from a pcap/pcapng file or a directory of them\n"
 		"  --syscall-trace F   replay system calls from a trace file (merged with -r by time)\n"
 		"  --sensor            watch system calls live with the eBPF sensor (root)\n"
@@ -90,7 +98,8 @@ static void usage(FILE *out)
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	enum { OPT_SET = 256, OPT_STRICT, OPT_DUMP, OPT_TRACE, OPT_RECORD, OPT_SENSOR };
+	enum { OPT_SET = 256, OPT_STRICT, OPT_DUMP, OPT_TRACE, OPT_RECORD, OPT_SENSOR, OPT_WORKERS,
+	       OPT_PCAP_LIVE };
 	static const struct option longopts[] = {
 		{ "set", required_argument, NULL, OPT_SET },
 		{ "strict", no_argument, NULL, OPT_STRICT },
@@ -98,14 +107,29 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "syscall-trace", required_argument, NULL, OPT_TRACE },
 		{ "record-syscalls", required_argument, NULL, OPT_RECORD },
 		{ "sensor", no_argument, NULL, OPT_SENSOR },
+		{ "workers", required_argument, NULL, OPT_WORKERS },
+		{ "pcap-live", no_argument, NULL, OPT_PCAP_LIVE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:c:S:s:l:k:TqvVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:r:c:S:s:l:k:TqvVh", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'i':
+			if (o->nifaces == MAX_LIST)
+				return -1;
+			o->ifaces[o->nifaces++] = optarg;
+			break;
+		case OPT_WORKERS:
+			o->workers = (unsigned)atoi(optarg);
+			if (o->workers < 1 || o->workers > 64) {
+				fprintf(stderr, "nightjar: --workers takes 1 to 64\n");
+				return -1;
+			}
+			break;
+		case OPT_PCAP_LIVE: o->pcap_live = true; break;
 		case 'r': o->read_path = optarg; break;
 		case 'c': o->config = optarg; break;
 		case 'S':
@@ -329,16 +353,25 @@ int main(int argc, char **argv)
 	}
 	if (o.verbose)
 		nj_log_set_level(NJ_LOG_DEBUG);
-	if (!o.read_path && !o.syscall_trace && !o.sensor && !o.test_only) {
-		fprintf(stderr, "nightjar: nothing to do: give -r PATH, --syscall-trace FILE or --sensor "
-				"(or -T to check rules)\n");
-		usage(stderr);
+	if (!o.read_path && !o.syscall_trace && !o.sensor && !o.test_only && !o.nifaces) {
+		/* nothing named: watch the host, on the default route's
+		 * interface and with the sensor */
+		static char iface[64];
+		if (nj_default_route_iface(iface, sizeof(iface)) < 0) {
+			fprintf(stderr, "nightjar: no default route: give -i IFACE or -r PATH\n");
+			return EXIT_USAGE;
+		}
+		o.ifaces[o.nifaces++] = iface;
+		o.sensor = true;
+	}
+	if ((o.sensor || o.nifaces) && (o.read_path || o.syscall_trace)) {
+		fprintf(stderr, "nightjar: -i and --sensor watch the live host; they do not combine with "
+				"-r or --syscall-trace\n");
 		return EXIT_USAGE;
 	}
-	if (o.sensor && (o.read_path || o.syscall_trace)) {
-		fprintf(stderr, "nightjar: --sensor watches the live host; it does not combine with -r or "
-				"--syscall-trace\n");
-		return EXIT_USAGE;
+	if (!o.workers) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		o.workers = cpus > 0 ? (unsigned)cpus : 1;
 	}
 	if (!(cfg = load_config(&o, cfg_dir, sizeof(cfg_dir))))
 		return EXIT_CONFIG;
@@ -390,13 +423,18 @@ int main(int argc, char **argv)
 	if (nj_stages_init(cfg, log_dir, pf ? nj_pcap_file_linktype(pf) : 1) < 0)
 		goto out;
 	nj_detect_set_ruleset(rs);
-	if (nj_worker_init(&w, 0, !o.sensor) < 0) {
+	if (nj_worker_init(&w, 0, !o.sensor && !o.nifaces) < 0) {
 		nj_err("cannot start the worker");
 		goto out_stages;
 	}
+	w.controller = true;
 	install_signals();
 	t0 = now_sec();
-	if (o.sensor)
+	if (o.nifaces) {
+		struct nj_live_opts lo = { cfg, o.ifaces, o.nifaces, o.workers, o.pcap_live, o.sensor,
+					   record };
+		ret = nj_run_live(&lo) < 0 ? EXIT_RUNTIME : EXIT_OK;
+	} else if (o.sensor)
 		ret = nj_run_sensor(&w, cfg, record) < 0 ? EXIT_RUNTIME : EXIT_OK;
 	else
 		ret = nj_run_offline(&w, pf, trace, record) < 0 ? EXIT_RUNTIME : EXIT_OK;

@@ -17,17 +17,20 @@
 
 volatile sig_atomic_t nj_stop_requested, nj_reopen_requested, nj_stats_requested;
 
-static time_t last_tick;
-
-/* Signals are acted on here, between events, never in the handler. */
-static void housekeeping(struct nj_worker *w, const struct timeval *now)
+/* Time moved on for w: timeouts once a second. On the controlling thread
+ * also stats and the signals, which are acted on here, between events,
+ * never in the handler. */
+void nj_run_housekeeping(struct nj_worker *w, const struct timeval *now)
 {
 	w->now = *now;
-	if (now->tv_sec != last_tick) {
-		last_tick = now->tv_sec;
+	if (now->tv_sec != w->last_tick) {
+		w->last_tick = now->tv_sec;
 		nj_bus_tick(w);
-		nj_stages_stats(&w->now);
+		if (w->controller)
+			nj_stages_stats(&w->now);
 	}
+	if (!w->controller)
+		return;
 	if (nj_reopen_requested) {
 		nj_reopen_requested = 0;
 		nj_stages_reopen();
@@ -42,7 +45,7 @@ static void dispatch_syscall(struct nj_worker *w, struct nj_syscall *sc, struct 
 {
 	struct nj_event ev = { .ts = sc->ts, .kind = NJ_EV_SYSCALL, .sc = sc };
 
-	housekeeping(w, &sc->ts);
+	nj_run_housekeeping(w, &sc->ts);
 	nj_bus_dispatch(w, &ev);
 	if (record)
 		nj_trace_write(record, sc);
@@ -80,7 +83,7 @@ int nj_run_offline(struct nj_worker *w, struct nj_pcap_file *pf, struct nj_trace
 			continue;
 		}
 		ev.ts = p.ts;
-		housekeeping(w, &p.ts);
+		nj_run_housekeeping(w, &p.ts);
 		nj_bus_dispatch(w, &ev);
 		if ((have_pkt = nj_pcap_file_next(pf, &p, err, sizeof(err))) < 0)
 			goto read_error;
@@ -135,7 +138,7 @@ int nj_run_sensor(struct nj_worker *w, const struct nj_config *cfg, struct nj_tr
 			break;
 		}
 		gettimeofday(&now, NULL);
-		housekeeping(w, &now);
+		nj_run_housekeeping(w, &now);
 	}
 	nj_sensor_stop(s);
 	nj_sensor_free(s);

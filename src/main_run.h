@@ -19,6 +19,25 @@ extern volatile sig_atomic_t nj_stop_requested, nj_reopen_requested, nj_stats_re
 int nj_run_offline(struct nj_worker *w, struct nj_pcap_file *pf, struct nj_trace *trace,
 		   struct nj_trace *record);
 
+/* Live capture: workers per interface (AF_PACKET fanout, or one libpcap
+ * handle each with pcap), optionally the sensor on its own thread, until a
+ * stop signal. Every event is drained and every flow ended before it
+ * returns 0 (or -1 after logging). */
+struct nj_live_opts {
+	const struct nj_config *cfg;
+	const char *const *ifaces;
+	unsigned nifaces;
+	unsigned workers;               /* per interface */
+	bool pcap;                      /* libpcap instead of AF_PACKET */
+	bool sensor;
+	struct nj_trace *record;
+};
+int nj_run_live(const struct nj_live_opts *o);
+
+/* Time moved on for worker w (see main_run.c); for the run loops. */
+struct timeval;
+void nj_run_housekeeping(struct nj_worker *w, const struct timeval *now);
+
 /* Runs the eBPF sensor until a stop signal, dispatching every event (and
  * appending it to record when given). Returns 0 or -1 after logging. */
 int nj_run_sensor(struct nj_worker *w, const struct nj_config *cfg, struct nj_trace *record);

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "core/event.h"
 
@@ -36,6 +37,9 @@ struct nj_worker {
 	void *ctx[NJ_STAGE__COUNT];
 	struct timeval now;     /* packet time offline, wall time live */
 	bool offline;
+	time_t last_tick;       /* second of the last nj_bus_tick() */
+	bool controller;        /* this worker's thread also writes stats and
+				 * reopens outputs (the offline loop) */
 };
 
 struct nj_stage {

@@ -1,0 +1,209 @@
+/* Live operation: one thread per packet worker (an AF_PACKET ring in a
+ * fanout group, or libpcap), a thread for the system-call sensor, and the
+ * main thread writing stats and acting on signals. Each worker owns its
+ * flow-table partition and Hyperscan scratch (its bus contexts); the rule
+ * set is shared read-only. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture/afpacket.h"
+#include "capture/pcap_live.h"
+#include "core/bus.h"
+#include "core/event.h"
+#include "core/log.h"
+#include "core/packet.h"
+#include "main_run.h"
+#include "main_stages.h"
+
+struct packet_worker {
+	pthread_t thread;
+	struct nj_worker w;
+	struct nj_afpacket *af;
+	struct nj_pcap_live *pl;
+	int rc;
+};
+
+struct sensor_worker {
+	pthread_t thread;
+	struct nj_worker w;
+	const struct nj_config *cfg;
+	struct nj_trace *record;
+	int rc;
+};
+
+static int capture_next(struct packet_worker *pw, struct nj_packet *p)
+{
+	return pw->af ? nj_afpacket_next(pw->af, p, 200) : nj_pcap_live_next(pw->pl, p, 200);
+}
+
+/* Kernel counters are read on the worker's own thread: the counters are
+ * per thread and the kernel resets its statistics on every read. */
+static void capture_stats(struct packet_worker *pw)
+{
+	uint64_t pkts, drops;
+
+	if (pw->af)
+		nj_afpacket_stats(pw->af, &pkts, &drops);
+	else
+		nj_pcap_live_stats(pw->pl, &pkts, &drops);
+}
+
+static void *packet_thread(void *arg)
+{
+	struct packet_worker *pw = arg;
+	struct nj_packet p;
+	struct nj_event ev = { .kind = NJ_EV_PACKET, .pkt = &p };
+	struct timeval now;
+	time_t last_stats = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.worker = &pw->w;
+	while (!nj_stop_requested) {
+		int rc = capture_next(pw, &p);
+		if (rc < 0) {
+			nj_err("worker %d: capture: %s", pw->w.id, strerror(-rc));
+			pw->rc = rc;
+			break;
+		}
+		if (rc == 1) {
+			ev.ts = p.ts;
+			nj_run_housekeeping(&pw->w, &p.ts);
+			nj_bus_dispatch(&pw->w, &ev);
+		}
+		gettimeofday(&now, NULL);
+		if (rc == 0)
+			nj_run_housekeeping(&pw->w, &now);
+		if (now.tv_sec != last_stats) {
+			last_stats = now.tv_sec;
+			capture_stats(pw);
+		}
+	}
+	capture_stats(pw);
+	nj_bus_drain(&pw->w);
+	nj_worker_fini(&pw->w);
+	return NULL;
+}
+
+static void *sensor_thread(void *arg)
+{
+	struct sensor_worker *sw = arg;
+
+	sw->rc = nj_run_sensor(&sw->w, sw->cfg, sw->record);
+	nj_worker_fini(&sw->w);
+	if (sw->rc < 0)
+		nj_stop_requested = 1;
+	return NULL;
+}
+
+/* Opens every capture handle before any thread starts, so a bad
+ * interface or filter fails the start-up with a clear message. */
+static struct packet_worker *open_workers(const struct nj_live_opts *o, unsigned *n)
+{
+	unsigned per = o->pcap ? 1 : o->workers, total = per * o->nifaces, k = 0;
+	struct packet_worker *pws = calloc(total, sizeof(*pws));
+	char err[256];
+
+	if (!pws)
+		return NULL;
+	for (unsigned i = 0; i < o->nifaces; i++) {
+		for (unsigned j = 0; j < per; j++, k++) {
+			struct packet_worker *pw = &pws[k];
+			if (o->pcap)
+				pw->pl = nj_pcap_live_open(o->ifaces[i], 0, 1, o->cfg, err, sizeof(err));
+			else
+				pw->af = nj_afpacket_open(o->ifaces[i], j, per, o->cfg, err, sizeof(err));
+			if (!pw->af && !pw->pl) {
+				nj_err("%s: %s", o->ifaces[i], err);
+				*n = k;
+				return pws;
+			}
+		}
+	}
+	*n = k;
+	return pws;
+}
+
+static void close_workers(struct packet_worker *pws, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		nj_afpacket_close(pws[i].af);
+		nj_pcap_live_close(pws[i].pl);
+	}
+	free(pws);
+}
+
+/* The main thread: stats once a second of wall time, and the signals. */
+static void control_loop(void)
+{
+	struct timeval now;
+	time_t last = 0;
+
+	while (!nj_stop_requested) {
+		usleep(200 * 1000);
+		gettimeofday(&now, NULL);
+		if (now.tv_sec != last) {
+			last = now.tv_sec;
+			nj_stages_stats(&now);
+		}
+		if (nj_reopen_requested) {
+			nj_reopen_requested = 0;
+			nj_stages_reopen();
+		}
+		if (nj_stats_requested) {
+			nj_stats_requested = 0;
+			nj_stages_stats(NULL);
+		}
+	}
+}
+
+int nj_run_live(const struct nj_live_opts *o)
+{
+	struct sensor_worker sw = { .cfg = o->cfg, .record = o->record };
+	struct packet_worker *pws;
+	unsigned n = 0, started = 0, expected = (o->pcap ? 1 : o->workers) * o->nifaces;
+	bool sensor_started = false;
+	int rc = 0;
+
+	pws = open_workers(o, &n);
+	if (!pws || n != expected) {
+		if (pws)
+			close_workers(pws, n);
+		return -1;
+	}
+	for (; started < n; started++) {
+		if (nj_worker_init(&pws[started].w, (int)started, false) < 0 ||
+		    pthread_create(&pws[started].thread, NULL, packet_thread, &pws[started]) != 0) {
+			nj_err("cannot start worker %u", started);
+			nj_stop_requested = 1;
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0 && o->sensor) {
+		if (nj_worker_init(&sw.w, (int)n, false) == 0 &&
+		    pthread_create(&sw.thread, NULL, sensor_thread, &sw) == 0)
+			sensor_started = true;
+		else
+			nj_err("cannot start the sensor thread");
+	}
+	fprintf(stderr, "nightjar: watching %u interface(s) with %u %s worker(s)%s\n", o->nifaces, n,
+		o->pcap ? "libpcap" : "AF_PACKET", sensor_started ? " and the system-call sensor" : "");
+	control_loop();
+	for (unsigned i = 0; i < started; i++) {
+		pthread_join(pws[i].thread, NULL);
+		if (pws[i].rc < 0)
+			rc = -1;
+	}
+	if (sensor_started) {
+		pthread_join(sw.thread, NULL);
+		if (sw.rc < 0)
+			rc = -1;
+	}
+	close_workers(pws, n);
+	return rc;
+}
