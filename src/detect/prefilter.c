@@ -370,6 +370,7 @@ static int build_port_map(struct nj_prefilter *pf, uint8_t pc, char dir, struct 
 {
 	uint32_t *tmp = malloc((pf->ngroups + 1) * sizeof(*tmp));
 	struct nj_portset **sets = calloc(pf->ngroups, sizeof(*sets));
+	uint8_t *edge = NULL;
 	char prefix[16];
 	int rc = -ENOMEM;
 
@@ -383,8 +384,31 @@ static int build_port_map(struct nj_prefilter *pf, uint8_t pc, char dir, struct 
 			sets[g] = nj_portset_parse(NULL, pf->groups[g].key + strlen(prefix), e, sizeof(e));
 		}
 	}
+	/* Ports between two range boundaries fall in the same groups, so the
+	 * list is worked out once per stretch, not once per port. */
+	edge = calloc(65537, 1);
+	if (!edge)
+		goto out;
+	edge[0] = 1;
+	for (uint32_t g = 0; g < pf->ngroups; g++) {
+		if (!sets[g])
+			continue;
+		for (int neg = 0; neg < 2; neg++) {
+			const struct nj_port_range *r = neg ? sets[g]->neg : sets[g]->pos;
+			uint32_t nr = neg ? sets[g]->nneg : sets[g]->npos;
+			for (uint32_t i = 0; i < nr; i++) {
+				edge[r[i].lo] = 1;
+				edge[(uint32_t)r[i].hi + 1] = 1;
+			}
+		}
+	}
+	uint16_t cur = 0;
 	for (uint32_t port = 0; port < 65536; port++) {
 		uint32_t n = 0, li;
+		if (!edge[port]) {
+			pm->list_of_port[port] = cur;
+			continue;
+		}
 		for (uint32_t g = 0; g < pf->ngroups; g++)
 			if (sets[g] && nj_portset_match(sets[g], (uint16_t)port))
 				tmp[n++] = g;
@@ -402,10 +426,11 @@ static int build_port_map(struct nj_prefilter *pf, uint8_t pc, char dir, struct 
 			memcpy(nl[li], tmp, (n + 1) * sizeof(*tmp));
 			pm->nlists++;
 		}
-		pm->list_of_port[port] = (uint16_t)li;
+		pm->list_of_port[port] = cur = (uint16_t)li;
 	}
 	rc = 0;
 out:
+	free(edge);
 	for (uint32_t g = 0; g < pf->ngroups; g++)
 		nj_portset_free(sets[g]);
 	free(sets);
