@@ -40,6 +40,7 @@ struct flow_table {
 	uint32_t nbuckets;
 	struct flow_entry *lru_head, *lru_tail;
 	uint64_t memuse, active;
+	uint64_t memuse_peak;           /* high-water mark, for benchmarks */
 	bool emergency;
 	time_t last_sweep;
 };
@@ -54,7 +55,7 @@ static struct {
 } conf;
 
 static struct {
-	int memuse, active, total, timeouts, evictions, emerg_in, emerg_over, memcap_drop,
+	int memuse, memuse_peak, active, total, timeouts, evictions, emerg_in, emerg_over, memcap_drop,
 		shutdown;
 } ctr;
 
@@ -182,6 +183,10 @@ static void update_gauges(struct flow_table *t)
 {
 	nj_counter_set(ctr.memuse, t->memuse);
 	nj_counter_set(ctr.active, t->active);
+	if (t->memuse > t->memuse_peak) {
+		t->memuse_peak = t->memuse;
+		nj_counter_set(ctr.memuse_peak, t->memuse_peak);
+	}
 }
 
 /* Ends one flow: unlink, run the hooks while everything is attached, free. */
@@ -476,6 +481,7 @@ int nj_flow_stage_register(const struct nj_config *cfg)
 	load_timeouts(cfg);
 
 	ctr.memuse = nj_counter_register("flow.memuse");
+	ctr.memuse_peak = nj_counter_register("nightjar.flow.memuse_peak");
 	ctr.active = nj_counter_register("flow.active");
 	ctr.total = nj_counter_register("flow.total");
 	ctr.timeouts = nj_counter_register("flow.mgr.flows_timeout");

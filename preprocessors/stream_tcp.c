@@ -38,6 +38,7 @@ struct tcp_session {
 struct stream_thread {
 	struct nj_reasm_mem mem;
 	uint64_t ssn_mem;
+	uint64_t mem_peak;       /* high-water mark of sessions + segments */
 	struct nj_stream_chunk chunk;
 	void *scratch;          /* p->worker of the packets handled, for pseudo-packets */
 };
@@ -51,7 +52,7 @@ static struct {
 } conf;
 
 static struct {
-	int sessions, memuse, reasm_memuse, ssn_memcap_drop, seg_memcap_drop, gap, overlap,
+	int sessions, memuse, reasm_memuse, memuse_peak, ssn_memcap_drop, seg_memcap_drop, gap, overlap,
 		overlap_diff, bad_csum, midstream, no_session, pseudo, depth, reuse;
 } ctr;
 
@@ -87,8 +88,14 @@ static bool seq_to_off(const struct tcp_side *s, uint32_t seq, uint64_t *off)
 
 static void update_mem(struct stream_thread *th)
 {
+	uint64_t total = th->ssn_mem + th->mem.used;
+
 	nj_counter_set(ctr.memuse, th->ssn_mem);
 	nj_counter_set(ctr.reasm_memuse, th->mem.used);
+	if (total > th->mem_peak) {
+		th->mem_peak = total;
+		nj_counter_set(ctr.memuse_peak, total);
+	}
 }
 
 static int policy_for(const struct nj_flow *f)
@@ -535,6 +542,7 @@ static void register_counters(void)
 	ctr.sessions = nj_counter_register("tcp.sessions");
 	ctr.memuse = nj_counter_register("tcp.memuse");
 	ctr.reasm_memuse = nj_counter_register("tcp.reassembly_memuse");
+	ctr.memuse_peak = nj_counter_register("nightjar.tcp.memuse_peak");
 	ctr.ssn_memcap_drop = nj_counter_register("tcp.ssn_memcap_drop");
 	ctr.seg_memcap_drop = nj_counter_register("tcp.segment_memcap_drop");
 	ctr.gap = nj_counter_register("tcp.reassembly_gap");

@@ -450,7 +450,6 @@ int main(int argc, char **argv)
 			(unsigned long long)nj_counter_get_by_name("detect.alert"), now_sec() - t0,
 			ru.ru_maxrss / 1024, log_dir);
 	}
-	nj_stages_stats(&w.now);
 out_stages:
 	nj_stages_fini();
 out:

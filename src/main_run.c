@@ -26,8 +26,13 @@ void nj_run_housekeeping(struct nj_worker *w, const struct timeval *now)
 	if (now->tv_sec != w->last_tick) {
 		w->last_tick = now->tv_sec;
 		nj_bus_tick(w);
-		if (w->controller)
-			nj_stages_stats(&w->now);
+		/* the stats interval is wall-clock time, as in Suricata, also
+		 * offline: a capture's own clock may jump by years */
+		if (w->controller) {
+			struct timeval wall;
+			gettimeofday(&wall, NULL);
+			nj_stages_stats(&wall);
+		}
 	}
 	if (!w->controller)
 		return;

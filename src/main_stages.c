@@ -68,7 +68,10 @@ void nj_stages_reopen(void)
 
 void nj_stages_stats(const struct timeval *now)
 {
-	nj_output_stats(now);
+	if (now)
+		nj_output_stats(now);
+	else
+		nj_output_stats_now();
 }
 
 void nj_stages_fini(void)

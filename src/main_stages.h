@@ -11,6 +11,8 @@ struct nj_config;
  * Returns 0, or -1 after logging why. */
 int nj_stages_init(const struct nj_config *cfg, const char *log_dir, int linktype);
 void nj_stages_reopen(void);
+/* Stats when the interval has passed at wall-clock time now, or at once
+ * when now is NULL. */
 void nj_stages_stats(const struct timeval *now);
 void nj_stages_fini(void);
 

@@ -315,14 +315,42 @@ static int index_finish(struct addr_index *ix)
 	return 0;
 }
 
+static bool indexable(const struct nj_addrset *a)
+{
+	return a->npos && !a->nneg && !a->any;
+}
+
+/* How narrow a positive list is: the addresses it covers, as a power of
+ * two (a /32 is 0, a /24 is 8), summed over its entries as a sum of
+ * 2^(width) would overflow; fewer covered addresses is more specific. */
+static double breadth(const struct nj_addrset *a)
+{
+	double sum = 0;
+
+	for (uint32_t i = 0; i < a->npos; i++) {
+		unsigned width = (a->pos[i].net.family == 4 ? 32u : 128u) - a->pos[i].bits;
+		sum += width >= 64 ? 1.8e19 : (double)(1ull << width);
+	}
+	return sum;
+}
+
 /* A rule without a fast pattern goes into an address index when one of its
- * header addresses is a plain positive list, else into `always`. */
+ * header addresses is a plain positive list, else into `always`. The index
+ * takes the narrower side: `$HOME_NET -> [500 C2 addresses]` is found by
+ * its destinations, not by every packet from the home network. */
 static int place_unscanned(struct pf_group *g, const struct nj_rule *r, uint32_t idx)
 {
 	if (!(r->flags & NJ_RULE_BIDIR)) {
-		if (r->src->npos && !r->src->nneg && !r->src->any)
+		bool s = indexable(r->src), d = indexable(r->dst);
+		if (s && d) {
+			if (breadth(r->dst) < breadth(r->src))
+				s = false;
+			else
+				d = false;
+		}
+		if (s)
 			return index_add(&g->by_src, r->src, idx);
-		if (r->dst->npos && !r->dst->nneg && !r->dst->any)
+		if (d)
 			return index_add(&g->by_dst, r->dst, idx);
 	}
 	uint32_t *na = realloc(g->always, (g->nalways + 1) * sizeof(*na));

@@ -115,6 +115,11 @@ void nj_output_stats(const struct timeval *now)
 	stats_at(now, false);
 }
 
+void nj_output_stats_now(void)
+{
+	stats_at(NULL, true);
+}
+
 void nj_output_app(struct nj_worker *w, struct nj_packet *p)
 {
 	for (uint16_t i = 0; i < p->napp_txs; i++) {

@@ -26,6 +26,8 @@ void nj_output_reopen(void);
  * the last one. now is packet time offline, wall time live; NULL means the
  * wall clock. The first call starts the uptime clock. */
 void nj_output_stats(const struct timeval *now);
+/* Writes a stats record now, whatever the interval (SIGUSR1). */
+void nj_output_stats_now(void);
 
 /* Writes anomaly records for the decoder events of p (pipeline, for every
  * packet with p->nevents > 0). */
