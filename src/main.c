@@ -312,6 +312,79 @@ static void report_rules(const struct nj_ruleset *rs, double secs)
 		st.groups, st.databases, st.cache_hits, st.patterns);
 }
 
+/* Loads and compiles the rule files into a new rule set (keeping old's
+ * state ids when given). NULL, with *exit_code set, on a failure that
+ * must stop the start-up or the reload. */
+static struct nj_ruleset *build_ruleset(const struct nj_config *cfg, const struct options *o,
+					const char *cfg_dir, const struct nj_ruleset *old, int *exit_code)
+{
+	struct nj_ruleset *rs = nj_ruleset_new(cfg);
+	char err[512];
+
+	*exit_code = EXIT_RUNTIME;
+	if (!rs || nj_ruleset_inherit(rs, old) < 0)
+		goto fail;
+	rs->strict = o->strict;
+	if (load_rules(rs, cfg, o, cfg_dir) < 0) {
+		*exit_code = EXIT_CONFIG;
+		goto fail;
+	}
+	if (nj_ruleset_compile(rs, err, sizeof(err)) < 0) {
+		nj_err("compiling rules: %s", err);
+		*exit_code = EXIT_CONFIG;
+		goto fail;
+	}
+	return rs;
+fail:
+	nj_ruleset_free(rs);
+	return NULL;
+}
+
+/* State for SIGHUP reloads (main thread only). */
+static struct {
+	const struct nj_config *cfg;
+	const struct options *o;
+	const char *cfg_dir;
+	struct nj_ruleset *retired;     /* swapped out, freed once unused */
+} reload;
+
+/* Builds the rule set anew beside the running one and swaps it in; a set
+ * with rejected rules (or any failure) leaves the running one in place. */
+static void reload_rules(void)
+{
+	struct nj_ruleset *cur = nj_detect_ruleset(), *rs;
+	double t0 = now_sec();
+	int code;
+
+	if (reload.retired) {
+		nj_warn("reload: the previous rule set is still in use; try again shortly");
+		return;
+	}
+	rs = build_ruleset(reload.cfg, reload.o, reload.cfg_dir, cur, &code);
+	if (!rs) {
+		nj_err("reload failed: keeping the running rule set");
+		return;
+	}
+	report_rules(rs, now_sec() - t0);
+	if (rs->stats.rejected) {
+		nj_err("reload: %u rules rejected: keeping the running rule set", rs->stats.rejected);
+		nj_ruleset_free(rs);
+		return;
+	}
+	nj_detect_set_ruleset(rs);
+	reload.retired = cur;
+	fprintf(stderr, "nightjar: rules reloaded\n");
+}
+
+/* Frees the swapped-out rule set once no worker holds it. */
+static void reload_collect(void)
+{
+	if (reload.retired && !nj_ruleset_in_use(reload.retired)) {
+		nj_ruleset_free(reload.retired);
+		reload.retired = NULL;
+	}
+}
+
 static void dump_rules(const struct nj_ruleset *rs)
 {
 	char buf[8192];
@@ -379,19 +452,9 @@ int main(int argc, char **argv)
 		nj_config_set(cfg, "checksum-validation", strcmp(o.checksums, "all") == 0 ? "yes" : "no");
 
 	t0 = now_sec();
-	rs = nj_ruleset_new(cfg);
+	rs = build_ruleset(cfg, &o, cfg_dir, NULL, &ret);
 	if (!rs)
 		goto out;
-	rs->strict = o.strict;
-	if (load_rules(rs, cfg, &o, cfg_dir) < 0) {
-		ret = EXIT_CONFIG;
-		goto out;
-	}
-	if (nj_ruleset_compile(rs, err, sizeof(err)) < 0) {
-		nj_err("compiling rules: %s", err);
-		ret = EXIT_CONFIG;
-		goto out;
-	}
 	if (!o.quiet || o.test_only)
 		report_rules(rs, now_sec() - t0);
 	if (o.dump_rules)
@@ -428,6 +491,10 @@ int main(int argc, char **argv)
 		goto out_stages;
 	}
 	w.controller = true;
+	reload.cfg = cfg;
+	reload.o = &o;
+	reload.cfg_dir = cfg_dir;
+	nj_run_set_reload(reload_rules, reload_collect);
 	install_signals();
 	t0 = now_sec();
 	if (o.nifaces) {
@@ -457,7 +524,9 @@ out:
 	nj_trace_close(trace);
 	if (nj_trace_close(record) < 0)
 		nj_err("recording %s: write error", o.record_syscalls);
+	rs = nj_detect_ruleset() ? nj_detect_ruleset() : rs;
 	nj_detect_set_ruleset(NULL);
+	nj_ruleset_free(reload.retired);
 	nj_ruleset_free(rs);
 	nj_config_free(cfg);
 	return ret;

@@ -146,18 +146,8 @@ static void control_loop(void)
 	while (!nj_stop_requested) {
 		usleep(200 * 1000);
 		gettimeofday(&now, NULL);
-		if (now.tv_sec != last) {
-			last = now.tv_sec;
-			nj_stages_stats(&now);
-		}
-		if (nj_reopen_requested) {
-			nj_reopen_requested = 0;
-			nj_stages_reopen();
-		}
-		if (nj_stats_requested) {
-			nj_stats_requested = 0;
-			nj_stages_stats(NULL);
-		}
+		nj_run_control(now.tv_sec != last ? &now : NULL);
+		last = now.tv_sec;
 	}
 }
 

@@ -12,10 +12,37 @@
 #include "core/log.h"
 #include "core/packet.h"
 #include "core/syscall.h"
+#include "detect/engine.h"
 #include "main_run.h"
 #include "main_stages.h"
 
 volatile sig_atomic_t nj_stop_requested, nj_reopen_requested, nj_stats_requested;
+
+static void (*reload_fn)(void), (*collect_fn)(void);
+
+void nj_run_set_reload(void (*reload)(void), void (*collect)(void))
+{
+	reload_fn = reload;
+	collect_fn = collect;
+}
+
+void nj_run_control(const struct timeval *wall)
+{
+	if (wall)
+		nj_stages_stats(wall);
+	if (collect_fn)
+		collect_fn();
+	if (nj_reopen_requested) {
+		nj_reopen_requested = 0;
+		nj_stages_reopen();
+		if (reload_fn)
+			reload_fn();
+	}
+	if (nj_stats_requested) {
+		nj_stats_requested = 0;
+		nj_stages_stats(NULL);
+	}
+}
 
 /* Time moved on for w: timeouts once a second. On the controlling thread
  * also stats and the signals, which are acted on here, between events,
@@ -23,26 +50,19 @@ volatile sig_atomic_t nj_stop_requested, nj_reopen_requested, nj_stats_requested
 void nj_run_housekeeping(struct nj_worker *w, const struct timeval *now)
 {
 	w->now = *now;
+	if (now->tv_sec == w->last_tick && !(w->controller && (nj_reopen_requested || nj_stats_requested)))
+		return;
 	if (now->tv_sec != w->last_tick) {
 		w->last_tick = now->tv_sec;
 		nj_bus_tick(w);
-		/* the stats interval is wall-clock time, as in Suricata, also
-		 * offline: a capture's own clock may jump by years */
-		if (w->controller) {
-			struct timeval wall;
-			gettimeofday(&wall, NULL);
-			nj_stages_stats(&wall);
-		}
+		nj_detect_sync(w);
 	}
-	if (!w->controller)
-		return;
-	if (nj_reopen_requested) {
-		nj_reopen_requested = 0;
-		nj_stages_reopen();
-	}
-	if (nj_stats_requested) {
-		nj_stats_requested = 0;
-		nj_stages_stats(NULL);
+	/* the stats interval is wall-clock time, as in Suricata, also offline:
+	 * a capture's own clock may jump by years */
+	if (w->controller) {
+		struct timeval wall;
+		gettimeofday(&wall, NULL);
+		nj_run_control(&wall);
 	}
 }
 

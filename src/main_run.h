@@ -34,6 +34,13 @@ struct nj_live_opts {
 };
 int nj_run_live(const struct nj_live_opts *o);
 
+/* What SIGHUP does beyond reopening logs (reload the rules), and what runs
+ * once a second on the controlling thread (free a swapped-out rule set). */
+void nj_run_set_reload(void (*reload)(void), void (*collect)(void));
+/* The controlling thread's periodic work: stats (when wall is given and
+ * the interval passed), signals, reload. */
+void nj_run_control(const struct timeval *wall);
+
 /* Time moved on for worker w (see main_run.c); for the run loops. */
 struct timeval;
 void nj_run_housekeeping(struct nj_worker *w, const struct timeval *now);

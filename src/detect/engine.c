@@ -352,6 +352,25 @@ int nj_ruleset_load_file(struct nj_ruleset *rs, const char *path)
 	return load_file(rs, path, 0);
 }
 
+static int copy_names(struct nj_names *dst, const struct nj_names *src)
+{
+	for (uint32_t i = 0; i < src->n; i++)
+		if (nj_names_id(dst, src->names[i]) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+int nj_ruleset_inherit(struct nj_ruleset *rs, const struct nj_ruleset *old)
+{
+	if (!old)
+		return 0;
+	if (copy_names(&rs->build.flowbits, &old->build.flowbits) < 0 ||
+	    copy_names(&rs->build.xbits_names, &old->build.xbits_names) < 0 ||
+	    copy_names(&rs->build.flowint_names, &old->build.flowint_names) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 int nj_ruleset_compile(struct nj_ruleset *rs, char *err, size_t errlen)
 {
 	nj_prefilter_free(rs->pf);

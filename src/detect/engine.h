@@ -69,6 +69,7 @@ struct nj_ruleset {
 	bool strict;
 	struct nj_thr_table *thr;       /* threshold state, shared by workers */
 	uint64_t *sids;                 /* gid:sid set for duplicate detection */
+	uint32_t users;                 /* worker threads inspecting with it (atomic) */
 	uint32_t nsids, capsids;
 };
 
@@ -96,6 +97,11 @@ int nj_ruleset_order(struct nj_ruleset *rs);
 /* Orders the rules (nj_ruleset_order), groups them and compiles the prefilter databases. 0, or -1 with err. */
 int nj_ruleset_compile(struct nj_ruleset *rs, char *err, size_t errlen);
 
+/* Gives rs, before any rule is added, the flowbit, xbit and flowint ids of
+ * old, so that state flows carry across a reload keeps its meaning.
+ * Returns 0 or -ENOMEM. */
+int nj_ruleset_inherit(struct nj_ruleset *rs, const struct nj_ruleset *old);
+
 /* Per-thread inspection state. */
 struct nj_detect_thread;
 struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs);
@@ -106,7 +112,14 @@ void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct n
 
 /* The bus stage: inspects with the current rule set. */
 int nj_detect_stage_register(void);
-/* Makes rs the rule set workers use from their next event on. */
+/* Makes rs the rule set workers use from their next event on (or their
+ * next nj_detect_sync()); the previous one stays valid until
+ * nj_ruleset_in_use() says no worker holds it. */
 void nj_detect_set_ruleset(struct nj_ruleset *rs);
+struct nj_ruleset *nj_detect_ruleset(void);
+bool nj_ruleset_in_use(const struct nj_ruleset *rs);
+/* Moves worker w to the current rule set even when it sees no traffic
+ * (its housekeeping calls this). */
+void nj_detect_sync(struct nj_worker *w);
 
 #endif

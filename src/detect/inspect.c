@@ -52,6 +52,9 @@ struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs)
 		free(dt);
 		return NULL;
 	}
+	/* the one field of a shared rule set that changes: how many threads
+	 * inspect with it (a reload frees the old set once none does) */
+	__atomic_add_fetch(&((struct nj_ruleset *)rs)->users, 1, __ATOMIC_ACQ_REL);
 	if (c_alerts < 0) {
 		c_alerts = nj_counter_register("detect.alert");
 		c_inspected = nj_counter_register("prefilter.packets");
@@ -66,6 +69,7 @@ void nj_detect_thread_free(struct nj_detect_thread *dt)
 {
 	if (!dt)
 		return;
+	__atomic_sub_fetch(&((struct nj_ruleset *)dt->rs)->users, 1, __ATOMIC_ACQ_REL);
 	nj_pf_thread_free(dt->pf);
 	free(dt->xbuf[0]);
 	free(dt->xbuf[1]);
@@ -461,6 +465,35 @@ void nj_detect_set_ruleset(struct nj_ruleset *rs)
 	__atomic_store_n(&current, rs, __ATOMIC_RELEASE);
 }
 
+struct nj_ruleset *nj_detect_ruleset(void)
+{
+	return __atomic_load_n(&current, __ATOMIC_ACQUIRE);
+}
+
+bool nj_ruleset_in_use(const struct nj_ruleset *rs)
+{
+	return __atomic_load_n(&rs->users, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* A worker's per-thread state follows the current rule set: rebuilt when a
+ * reload swapped it, so the old set loses its last user and can be freed. */
+static struct nj_detect_thread *sync_thread(struct nj_worker *w, struct nj_detect_thread *dt)
+{
+	struct nj_ruleset *rs = nj_detect_ruleset();
+
+	if (dt && dt->rs == rs)
+		return dt;
+	nj_detect_thread_free(dt);
+	dt = rs ? nj_detect_thread_new(rs) : NULL;
+	w->ctx[NJ_STAGE_DETECT] = dt;
+	return dt;
+}
+
+void nj_detect_sync(struct nj_worker *w)
+{
+	sync_thread(w, w->ctx[NJ_STAGE_DETECT]);
+}
+
 static int stage_init(struct nj_worker *w, void **ctx)
 {
 	*ctx = NULL;
@@ -474,19 +507,10 @@ static void stage_fini(struct nj_worker *w, void *ctx)
 
 static int stage_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 {
-	struct nj_detect_thread *dt = ctx;
-	struct nj_ruleset *rs = __atomic_load_n(&current, __ATOMIC_ACQUIRE);
+	struct nj_detect_thread *dt = sync_thread(w, ctx);
 
-	if (!rs)
-		return NJ_BUS_CONTINUE;
-	if (!dt || dt->rs != rs) {
-		nj_detect_thread_free(dt);
-		dt = nj_detect_thread_new(rs);
-		w->ctx[NJ_STAGE_DETECT] = dt;
-		if (!dt)
-			return NJ_BUS_CONTINUE;
-	}
-	nj_detect_packet(dt, w, ev->pkt);
+	if (dt)
+		nj_detect_packet(dt, w, ev->pkt);
 	return NJ_BUS_CONTINUE;
 }
 
