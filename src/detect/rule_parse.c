@@ -229,6 +229,19 @@ static int split_options(struct nj_rule_ctx *rc, char *s,
 	return 0;
 }
 
+/* Whether a payload option is relative to the previous match: the
+ * `relative` word of byte_*, isdataat, base64_decode, or pcre's R flag. */
+static bool is_relative(const struct nj_keyword *kw, const char *val)
+{
+	if (!(kw->flags & NJ_KW_PAYLOAD) || !val || kw == &kw_content || kw == &kw_uricontent)
+		return false;
+	if (kw == &kw_pcre) {
+		const char *end = strrchr(val, '/');
+		return end && strchr(end, 'R');
+	}
+	return strstr(val, "relative") != NULL;
+}
+
 static int apply_option(struct nj_rule_ctx *rc, char *name, char *val)
 {
 	const struct nj_keyword *kw = nj_keyword_lookup(name);
@@ -257,6 +270,12 @@ static int apply_option(struct nj_rule_ctx *rc, char *name, char *val)
 		}
 		if (rc->opt_buf >= 0)
 			o->buf = rc->opt_buf;
+		else if (rc->cur_buf < 0 && is_relative(kw, val) && rc->last_payload &&
+			 rc->last_payload->buf >= 0)
+			/* a relative keyword outside any sticky buffer continues
+			 * from the content before it, which a legacy modifier
+			 * (http_uri...) may have moved to another buffer */
+			o->buf = rc->last_payload->buf;
 		/* Content modifiers (nocase, distance, fast_pattern, http_uri...)
 		 * apply to the last content, past any pcre, byte_* or bsize
 		 * in between, as Suricata reads them. */
