@@ -86,6 +86,10 @@ void nj_ruleset_free(struct nj_ruleset *rs)
 	}
 	free(rs->build.classes);
 	nj_names_free(&rs->build.flowbits);
+	nj_names_free(&rs->build.fb_group_names);
+	for (uint32_t i = 0; i < rs->build.nfb_groups; i++)
+		nj_varset_free(&rs->build.fb_groups[i]);
+	free(rs->build.fb_groups);
 	nj_names_free(&rs->build.xbits_names);
 	nj_names_free(&rs->build.flowint_names);
 	nj_xbits_table_free(rs->build.xbits);

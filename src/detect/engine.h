@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/varset.h"
 #include "detect/rule.h"
 
 struct nj_config;
@@ -45,6 +46,9 @@ struct nj_detect_build {
 	struct nj_class *classes;
 	uint32_t nclasses;
 	struct nj_names flowbits;
+	struct nj_names fb_group_names;         /* Snort 2.9 flowbit groups */
+	struct nj_varset *fb_groups;            /* members of each group */
+	uint32_t nfb_groups;
 	struct nj_names xbits_names;
 	struct nj_names flowint_names;
 	struct nj_xbits_table *xbits;   /* created by the first xbits option */

@@ -263,6 +263,41 @@ static void test_flowbits(void **state)
 	nj_ruleset_free(rs);
 }
 
+/* Snort 2.9 groups: setx clears the group's other members, reset clears a
+ * group or every bit, all/any test the members. */
+static void test_flowbits_groups(void **state)
+{
+	struct nj_ruleset *rs = load(
+		"alert tcp any any -> any any (content:\"A\"; flowbits:set,a,g; noalert; sid:1;)\n"
+		"alert tcp any any -> any any (content:\"B\"; flowbits:setx,b,g; noalert; sid:2;)\n"
+		"alert tcp any any -> any any (content:\"R\"; flowbits:reset,g; noalert; sid:3;)\n"
+		"alert tcp any any -> any any (content:\"X\"; flowbits:set,x; noalert; sid:4;)\n"
+		"alert tcp any any -> any any (content:\"Z\"; flowbits:reset; noalert; sid:5;)\n"
+		"alert tcp any any -> any any (content:\"?\"; flowbits:isset,a; sid:10;)\n"
+		"alert tcp any any -> any any (content:\"?\"; flowbits:isset,b; sid:11;)\n"
+		"alert tcp any any -> any any (content:\"?\"; flowbits:isset,any,g; sid:12;)\n"
+		"alert tcp any any -> any any (content:\"?\"; flowbits:isnotset,all,g; sid:13;)\n"
+		"alert tcp any any -> any any (content:\"?\"; flowbits:isset,x; sid:14;)\n");
+	struct nj_flow *f = new_flow(4);
+	struct nj_packet p;
+	static const struct {
+		const char *payload, *want;
+	} steps[] = {
+		{ "A", "" },   { "?", "10,12" },        /* a set; x not yet */
+		{ "B", "" },   { "?", "11,12" },           /* setx b cleared a */
+		{ "X", "" },   { "R", "" },   { "?", "13,14" },  /* reset g keeps x */
+		{ "A", "" },   { "Z", "" },   { "?", "13" },     /* reset clears all */
+	};
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		spacket(&p, steps[i].payload);
+		p.flow = f;
+		assert_string_equal(run(rs, &p), steps[i].want);
+	}
+	free_flow(f);
+	nj_ruleset_free(rs);
+}
+
 /* flowbit-oring: a bit set by a noalert rule on the request satisfies an
  * ored isset on the response of the same flow. */
 static void test_flowbits_oring(void **state)
@@ -629,6 +664,7 @@ static void test_service(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_flowbits_groups, setup),
 		cmocka_unit_test_setup(test_byte_test, setup),
 		cmocka_unit_test_setup(test_byte_jump, setup),
 		cmocka_unit_test_setup(test_byte_extract, setup),
