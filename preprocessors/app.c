@@ -53,6 +53,13 @@ void nj_app_flow_free(struct nj_flow *f)
 	f->app = NULL;
 }
 
+const struct nj_app_tx *nj_app_flow_tls(const struct nj_flow *f)
+{
+	const struct app_flow *af = f ? f->app : NULL;
+
+	return af && af->tls ? nj_tls_tx(af->tls) : NULL;
+}
+
 static void on_flow_end(struct nj_worker *w, struct nj_flow *f)
 {
 	(void)w;

@@ -60,4 +60,9 @@ int nj_app_stage_register(const struct nj_config *cfg);
  * exported for tests and for a flow table that tears down without hooks. */
 void nj_app_flow_free(struct nj_flow *f);
 
+/* The TLS transaction of flow f (its handshake so far), or NULL when the
+ * flow is not TLS; for ssl_version/ssl_state/tls.version, which test the
+ * flow's handshake from any of its packets. Borrowed for the dispatch. */
+const struct nj_app_tx *nj_app_flow_tls(const struct nj_flow *f);
+
 #endif
