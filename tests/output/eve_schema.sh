@@ -17,5 +17,7 @@ fi
 out=$(mktemp) || exit 1
 trap 'rm -f "$out"' EXIT
 NJ_EVE_DUMP=$out ./tests/unit/eve_test || exit 1
-/usr/bin/python3 "$srcdir/tests/output/schema_check.py" "$schema" "$out" \
-	--require alert,flow,anomaly,stats
+for type in alert flow anomaly stats; do
+	grep -q "\"event_type\":\"$type\"" "$out" || { echo "no $type record written"; exit 1; }
+done
+/usr/bin/python3 "$srcdir/tests/eve_validate.py" --suricata-schema "$schema" "$out"
