@@ -1,5 +1,6 @@
 /* nightjar: command line, start-up, run loop, signals. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -54,6 +55,8 @@ struct options {
 	const char *syscall_trace;      /* replay (--syscall-trace) */
 	const char *record_syscalls;    /* record (--record-syscalls) */
 	bool sensor;
+	bool daemon;                    /* -D */
+	const char *pidfile;
 	bool test_only, strict, dump_rules, quiet, verbose;
 };
 
@@ -79,6 +82,8 @@ static void usage(FILE *out)
 		"  --syscall-trace F   replay system calls from a trace file (merged with -r by time)\n"
 		"  --sensor            watch system calls live with the eBPF sensor (root)\n"
 		"  --record-syscalls F write every system-call event to a trace file\n"
+		"  -D                  run as a daemon (messages go to nightjar.log in the log directory)\n"
+		"  --pidfile FILE      write the process id to FILE (removed at exit)\n"
 		"  -c FILE             configuration file (default: %s/nightjar.yaml)\n"
 		"  -S FILE             rule file; repeatable; replaces the config's rule-files\n"
 		"  -l DIR              log directory (default: the config's default-log-dir)\n"
@@ -99,7 +104,7 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_SET = 256, OPT_STRICT, OPT_DUMP, OPT_TRACE, OPT_RECORD, OPT_SENSOR, OPT_WORKERS,
-	       OPT_PCAP_LIVE };
+	       OPT_PCAP_LIVE, OPT_PIDFILE };
 	static const struct option longopts[] = {
 		{ "set", required_argument, NULL, OPT_SET },
 		{ "strict", no_argument, NULL, OPT_STRICT },
@@ -109,14 +114,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "sensor", no_argument, NULL, OPT_SENSOR },
 		{ "workers", required_argument, NULL, OPT_WORKERS },
 		{ "pcap-live", no_argument, NULL, OPT_PCAP_LIVE },
+		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "i:r:c:S:s:l:k:TqvVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Di:r:c:S:s:l:k:TqvVh", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'D': o->daemon = true; break;
+		case OPT_PIDFILE: o->pidfile = optarg; break;
 		case 'i':
 			if (o->nifaces == MAX_LIST)
 				return -1;
@@ -395,6 +403,61 @@ static void dump_rules(const struct nj_ruleset *rs)
 	}
 }
 
+/* Detaches from the terminal: fork, new session, fork again, working
+ * directory /, standard input from /dev/null, standard output and error to
+ * log_dir/nightjar.log. Returns 0 in the daemon (the parents exit). */
+static int daemonize(const char *log_dir)
+{
+	char path[4200];
+	int fd;
+
+	switch (fork()) {
+	case -1: return -errno;
+	case 0: break;
+	default: _exit(EXIT_OK);
+	}
+	if (setsid() < 0)
+		return -errno;
+	switch (fork()) {
+	case -1: return -errno;
+	case 0: break;
+	default: _exit(EXIT_OK);
+	}
+	snprintf(path, sizeof(path), "%s/nightjar.log", log_dir);
+	if ((fd = open("/dev/null", O_RDONLY)) >= 0) {
+		dup2(fd, STDIN_FILENO);
+		close(fd);
+	}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)) >= 0) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	return chdir("/") < 0 ? -errno : 0;
+}
+
+/* Writes our pid to path, refusing when it names a running process. */
+static int write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long pid;
+
+	if (f) {
+		if (fscanf(f, "%ld", &pid) == 1 && pid > 0 && kill((pid_t)pid, 0) == 0) {
+			fclose(f);
+			nj_err("pidfile %s: nightjar already runs as pid %ld", path, pid);
+			return -EEXIST;
+		}
+		fclose(f);
+	}
+	if (!(f = fopen(path, "w"))) {
+		nj_err("pidfile %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	return fclose(f) == 0 ? 0 : -EIO;
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -415,6 +478,7 @@ int main(int argc, char **argv)
 	struct nj_ruleset *rs = NULL;
 	struct nj_pcap_file *pf = NULL;
 	struct nj_trace *trace = NULL, *record = NULL;
+	bool pidfile_written = false;
 	struct nj_worker w;
 	char cfg_dir[4096], err[512], log_dir[4096];
 	int ret = EXIT_RUNTIME;
@@ -483,6 +547,15 @@ int main(int argc, char **argv)
 		nj_err("log directory %s: %s", log_dir, strerror(errno));
 		goto out;
 	}
+	if (o.daemon && daemonize(log_dir) < 0) {
+		nj_err("cannot become a daemon: %s", strerror(errno));
+		goto out;
+	}
+	if (o.pidfile) {
+		if (write_pidfile(o.pidfile) < 0)
+			goto out;
+		pidfile_written = true;
+	}
 	if (nj_stages_init(cfg, log_dir, pf ? nj_pcap_file_linktype(pf) : 1) < 0)
 		goto out;
 	nj_detect_set_ruleset(rs);
@@ -520,6 +593,8 @@ int main(int argc, char **argv)
 out_stages:
 	nj_stages_fini();
 out:
+	if (pidfile_written)
+		unlink(o.pidfile);
 	nj_pcap_file_close(pf);
 	nj_trace_close(trace);
 	if (nj_trace_close(record) < 0)
