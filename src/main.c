@@ -56,6 +56,7 @@ struct options {
 	const char *record_syscalls;    /* record (--record-syscalls) */
 	bool sensor;
 	bool daemon;                    /* -D */
+	const char *user, *group;       /* --user, --group (live capture) */
 	const char *pidfile;
 	bool test_only, strict, dump_rules, quiet, verbose;
 };
@@ -84,6 +85,7 @@ static void usage(FILE *out)
 		"  --record-syscalls F write every system-call event to a trace file\n"
 		"  -D                  run as a daemon (messages go to nightjar.log in the log directory)\n"
 		"  --pidfile FILE      write the process id to FILE (removed at exit)\n"
+		"  --user U, --group G run as U:G once capture sockets and BPF programs are open\n"
 		"  -c FILE             configuration file (default: %s/nightjar.yaml)\n"
 		"  -S FILE             rule file; repeatable; replaces the config's rule-files\n"
 		"  -l DIR              log directory (default: the config's default-log-dir)\n"
@@ -104,7 +106,7 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_SET = 256, OPT_STRICT, OPT_DUMP, OPT_TRACE, OPT_RECORD, OPT_SENSOR, OPT_WORKERS,
-	       OPT_PCAP_LIVE, OPT_PIDFILE };
+	       OPT_PCAP_LIVE, OPT_PIDFILE, OPT_USER, OPT_GROUP };
 	static const struct option longopts[] = {
 		{ "set", required_argument, NULL, OPT_SET },
 		{ "strict", no_argument, NULL, OPT_STRICT },
@@ -115,6 +117,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "workers", required_argument, NULL, OPT_WORKERS },
 		{ "pcap-live", no_argument, NULL, OPT_PCAP_LIVE },
 		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -125,6 +129,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		switch (c) {
 		case 'D': o->daemon = true; break;
 		case OPT_PIDFILE: o->pidfile = optarg; break;
+		case OPT_USER: o->user = optarg; break;
+		case OPT_GROUP: o->group = optarg; break;
 		case 'i':
 			if (o->nifaces == MAX_LIST)
 				return -1;
@@ -506,6 +512,10 @@ int main(int argc, char **argv)
 				"-r or --syscall-trace\n");
 		return EXIT_USAGE;
 	}
+	if ((o.user || o.group) && !o.nifaces) {
+		fprintf(stderr, "nightjar: --user and --group apply to live capture (-i)\n");
+		return EXIT_USAGE;
+	}
 	if (!o.workers) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		o.workers = cpus > 0 ? (unsigned)cpus : 1;
@@ -572,7 +582,7 @@ int main(int argc, char **argv)
 	t0 = now_sec();
 	if (o.nifaces) {
 		struct nj_live_opts lo = { cfg, o.ifaces, o.nifaces, o.workers, o.pcap_live, o.sensor,
-					   record };
+					   record, o.user, o.group, log_dir };
 		ret = nj_run_live(&lo) < 0 ? EXIT_RUNTIME : EXIT_OK;
 	} else if (o.sensor)
 		ret = nj_run_sensor(&w, cfg, record) < 0 ? EXIT_RUNTIME : EXIT_OK;

@@ -3,7 +3,13 @@
  * main thread writing stats and acting on signals. Each worker owns its
  * flow-table partition and Hyperscan scratch (its bus contexts); the rule
  * set is shared read-only. */
+#include <dirent.h>
 #include <errno.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <pwd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +19,7 @@
 
 #include "capture/afpacket.h"
 #include "capture/pcap_live.h"
+#include "capture/sensor.h"
 #include "core/bus.h"
 #include "core/event.h"
 #include "core/log.h"
@@ -31,7 +38,7 @@ struct packet_worker {
 struct sensor_worker {
 	pthread_t thread;
 	struct nj_worker w;
-	const struct nj_config *cfg;
+	struct nj_sensor *sensor;       /* started before privileges are dropped */
 	struct nj_trace *record;
 	int rc;
 };
@@ -93,7 +100,7 @@ static void *sensor_thread(void *arg)
 {
 	struct sensor_worker *sw = arg;
 
-	sw->rc = nj_run_sensor(&sw->w, sw->cfg, sw->record);
+	sw->rc = nj_run_sensor_loop(&sw->w, sw->sensor, sw->record);
 	nj_worker_fini(&sw->w);
 	if (sw->rc < 0)
 		nj_stop_requested = 1;
@@ -151,9 +158,92 @@ static void control_loop(void)
 	}
 }
 
+/* The log directory and the logs already open in it now belong to the
+ * user nightjar runs as, so that rotation (reopen on SIGHUP) still works. */
+static void hand_over_logs(const char *dir, uid_t uid, gid_t gid)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[4200];
+
+	if (chown(dir, uid, gid) < 0 || !d) {
+		nj_warn("log directory %s: cannot hand it to uid %u: %s", dir, (unsigned)uid,
+			strerror(errno));
+		if (d)
+			closedir(d);
+		return;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (chown(path, uid, gid) < 0)
+			nj_warn("%s: cannot hand it to uid %u: %s", path, (unsigned)uid, strerror(errno));
+	}
+	closedir(d);
+}
+
+/* Gives up root once the capture sockets are open and the BPF programs
+ * loaded: nothing the workers do afterwards needs a privilege (reading
+ * open rings and ring buffers, reopening logs the user owns). */
+static int keep_caps(uint64_t caps)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	data[0].effective = data[0].permitted = (uint32_t)caps;
+	data[1].effective = data[1].permitted = (uint32_t)(caps >> 32);
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+static int drop_privileges(const char *user, const char *group, const char *log_dir, bool keep_bpf)
+{
+	struct passwd *pw = NULL;
+	struct group *gr = NULL;
+	uid_t uid;
+	gid_t gid;
+
+	if (!user && !group)
+		return 0;
+	if (user && !(pw = getpwnam(user))) {
+		nj_err("--user %s: no such user", user);
+		return -1;
+	}
+	if (group && !(gr = getgrnam(group))) {
+		nj_err("--group %s: no such group", group);
+		return -1;
+	}
+	uid = pw ? pw->pw_uid : getuid();
+	gid = gr ? gr->gr_gid : (pw ? pw->pw_gid : getgid());
+	if (log_dir)
+		hand_over_logs(log_dir, uid, gid);
+	/* the sensor keeps reading its maps (drop counters) and may be
+	 * reconfigured on reload: CAP_BPF (and CAP_SYS_ADMIN where the kernel
+	 * predates it) stay; every other capability goes */
+	if (keep_bpf && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) {
+		nj_err("cannot keep capabilities: %s", strerror(errno));
+		return -1;
+	}
+	if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
+		nj_err("cannot drop privileges: %s", strerror(errno));
+		return -1;
+	}
+	if (keep_bpf && keep_caps((1ull << CAP_BPF) | (1ull << CAP_SYS_ADMIN)) < 0) {
+		nj_err("cannot keep CAP_BPF: %s", strerror(errno));
+		return -1;
+	}
+	if (uid != 0 && setuid(0) == 0) {
+		nj_err("privileges could be regained: refusing to run");
+		return -1;
+	}
+	fprintf(stderr, "nightjar: running as uid %u gid %u\n", (unsigned)uid, (unsigned)gid);
+	return 0;
+}
+
 int nj_run_live(const struct nj_live_opts *o)
 {
-	struct sensor_worker sw = { .cfg = o->cfg, .record = o->record };
+	struct sensor_worker sw = { .record = o->record };
 	struct packet_worker *pws;
 	unsigned n = 0, started = 0, expected = (o->pcap ? 1 : o->workers) * o->nifaces;
 	bool sensor_started = false;
@@ -165,6 +255,23 @@ int nj_run_live(const struct nj_live_opts *o)
 			close_workers(pws, n);
 		return -1;
 	}
+	if (o->sensor) {
+		if (nj_worker_init(&sw.w, (int)n, false) < 0 ||
+		    !(sw.sensor = nj_run_sensor_start(&sw.w, o->cfg))) {
+			nj_err("cannot start the sensor");
+			close_workers(pws, n);
+			return -1;
+		}
+	}
+	if (drop_privileges(o->user, o->group, o->log_dir, sw.sensor != NULL) < 0) {
+		if (sw.sensor) {
+			nj_sensor_stop(sw.sensor);
+			nj_sensor_free(sw.sensor);
+			nj_worker_fini(&sw.w);
+		}
+		close_workers(pws, n);
+		return -1;
+	}
 	for (; started < n; started++) {
 		if (nj_worker_init(&pws[started].w, (int)started, false) < 0 ||
 		    pthread_create(&pws[started].thread, NULL, packet_thread, &pws[started]) != 0) {
@@ -174,12 +281,15 @@ int nj_run_live(const struct nj_live_opts *o)
 			break;
 		}
 	}
-	if (rc == 0 && o->sensor) {
-		if (nj_worker_init(&sw.w, (int)n, false) == 0 &&
-		    pthread_create(&sw.thread, NULL, sensor_thread, &sw) == 0)
+	if (sw.sensor) {
+		if (rc == 0 && pthread_create(&sw.thread, NULL, sensor_thread, &sw) == 0) {
 			sensor_started = true;
-		else
+		} else {
 			nj_err("cannot start the sensor thread");
+			nj_sensor_stop(sw.sensor);
+			nj_sensor_free(sw.sensor);
+			nj_worker_fini(&sw.w);
+		}
 	}
 	fprintf(stderr, "nightjar: watching %u interface(s) with %u %s worker(s)%s\n", o->nifaces, n,
 		o->pcap ? "libpcap" : "AF_PACKET", sensor_started ? " and the system-call sensor" : "");

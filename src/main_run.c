@@ -137,16 +137,14 @@ static int on_event(struct nj_syscall *sc, void *arg)
 	return 0;
 }
 
-int nj_run_sensor(struct nj_worker *w, const struct nj_config *cfg, struct nj_trace *record)
+struct nj_sensor *nj_run_sensor_start(struct nj_worker *w, const struct nj_config *cfg)
 {
 	struct nj_sensor *s = nj_sensor_open(cfg);
-	struct sensor_ctx c = { w, record };
-	struct timeval now;
 	int rc;
 
 	if (!s) {
 		nj_err("sensor: out of memory");
-		return -1;
+		return NULL;
 	}
 	nj_sensor_set_worker(s, w);
 	rc = nj_sensor_start(s, NULL);
@@ -154,8 +152,17 @@ int nj_run_sensor(struct nj_worker *w, const struct nj_config *cfg, struct nj_tr
 	if (rc < 0) {
 		nj_err("sensor: cannot start: %s", strerror(-rc));
 		nj_sensor_free(s);
-		return -1;
+		return NULL;
 	}
+	return s;
+}
+
+int nj_run_sensor_loop(struct nj_worker *w, struct nj_sensor *s, struct nj_trace *record)
+{
+	struct sensor_ctx c = { w, record };
+	struct timeval now;
+	int rc = 0;
+
 	while (!nj_stop_requested) {
 		rc = nj_sensor_poll(s, 200, on_event, &c);
 		if (rc < 0 && rc != -EINTR) {
@@ -169,4 +176,11 @@ int nj_run_sensor(struct nj_worker *w, const struct nj_config *cfg, struct nj_tr
 	nj_sensor_free(s);
 	nj_bus_drain(w);
 	return rc < 0 && rc != -EINTR ? -1 : 0;
+}
+
+int nj_run_sensor(struct nj_worker *w, const struct nj_config *cfg, struct nj_trace *record)
+{
+	struct nj_sensor *s = nj_run_sensor_start(w, cfg);
+
+	return s ? nj_run_sensor_loop(w, s, record) : -1;
 }

@@ -31,6 +31,8 @@ struct nj_live_opts {
 	bool pcap;                      /* libpcap instead of AF_PACKET */
 	bool sensor;
 	struct nj_trace *record;
+	const char *user, *group;       /* drop to these once everything is open */
+	const char *log_dir;            /* handed to the user when dropping */
 };
 int nj_run_live(const struct nj_live_opts *o);
 
@@ -48,5 +50,10 @@ void nj_run_housekeeping(struct nj_worker *w, const struct timeval *now);
 /* Runs the eBPF sensor until a stop signal, dispatching every event (and
  * appending it to record when given). Returns 0 or -1 after logging. */
 int nj_run_sensor(struct nj_worker *w, const struct nj_config *cfg, struct nj_trace *record);
+/* The two halves of nj_run_sensor: loading and attaching (privileged),
+ * then the loop, which takes and frees the sensor. */
+struct nj_sensor;
+struct nj_sensor *nj_run_sensor_start(struct nj_worker *w, const struct nj_config *cfg);
+int nj_run_sensor_loop(struct nj_worker *w, struct nj_sensor *s, struct nj_trace *record);
 
 #endif
