@@ -25,6 +25,7 @@
 #include "detect/engine.h"
 #include "detect/prefilter.h"
 #include "capture/trace.h"
+#include "main_control.h"
 #include "main_run.h"
 #include "detect/threshold.h"
 #include "main_stages.h"
@@ -364,7 +365,35 @@ static struct {
 
 /* Builds the rule set anew beside the running one and swaps it in; a set
  * with rejected rules (or any failure) leaves the running one in place. */
-static void reload_rules(void)
+static int reload_rules(void);
+
+/* The control socket's "reload": the same as SIGHUP, with the outcome. */
+static int control_reload(char *buf, size_t len)
+{
+	int rc = reload_rules();
+
+	snprintf(buf, len, "{\"return\":\"%s\",\"message\":\"%s\"}", rc == 0 ? "OK" : "NOK",
+		 rc == 0 ? "rules reloaded" : "reload failed: the running rule set is kept (see the log)");
+	return rc;
+}
+
+/* The control socket's "rules": what the running rule set holds. */
+static int control_rules(char *buf, size_t len)
+{
+	const struct nj_ruleset *rs = nj_detect_ruleset();
+
+	if (!rs) {
+		snprintf(buf, len, "{\"return\":\"NOK\",\"message\":\"no rule set\"}");
+		return -1;
+	}
+	snprintf(buf, len,
+		 "{\"return\":\"OK\",\"rules\":{\"loaded\":%u,\"rejected\":%u,\"unsupported\":%u,"
+		 "\"duplicate\":%u}}",
+		 rs->stats.loaded, rs->stats.rejected, rs->stats.unsupported, rs->stats.duplicate);
+	return 0;
+}
+
+static int reload_rules(void)
 {
 	struct nj_ruleset *cur = nj_detect_ruleset(), *rs;
 	double t0 = now_sec();
@@ -372,22 +401,28 @@ static void reload_rules(void)
 
 	if (reload.retired) {
 		nj_warn("reload: the previous rule set is still in use; try again shortly");
-		return;
+		return -1;
 	}
 	rs = build_ruleset(reload.cfg, reload.o, reload.cfg_dir, cur, &code);
 	if (!rs) {
 		nj_err("reload failed: keeping the running rule set");
-		return;
+		return -1;
 	}
 	report_rules(rs, now_sec() - t0);
 	if (rs->stats.rejected) {
 		nj_err("reload: %u rules rejected: keeping the running rule set", rs->stats.rejected);
 		nj_ruleset_free(rs);
-		return;
+		return -1;
 	}
 	nj_detect_set_ruleset(rs);
 	reload.retired = cur;
 	fprintf(stderr, "nightjar: rules reloaded\n");
+	return 0;
+}
+
+static void reload_on_signal(void)
+{
+	reload_rules();
 }
 
 /* Frees the swapped-out rule set once no worker holds it. */
@@ -577,13 +612,17 @@ int main(int argc, char **argv)
 	reload.cfg = cfg;
 	reload.o = &o;
 	reload.cfg_dir = cfg_dir;
-	nj_run_set_reload(reload_rules, reload_collect);
+	nj_run_set_reload(reload_on_signal, reload_collect);
 	install_signals();
 	t0 = now_sec();
 	if (o.nifaces) {
+		static const struct nj_control_ops ops = { control_reload, control_rules };
+		if (nj_control_open(cfg, &ops) < 0)
+			goto out_stages;
 		struct nj_live_opts lo = { cfg, o.ifaces, o.nifaces, o.workers, o.pcap_live, o.sensor,
 					   record, o.user, o.group, log_dir };
 		ret = nj_run_live(&lo) < 0 ? EXIT_RUNTIME : EXIT_OK;
+		nj_control_close();
 	} else if (o.sensor)
 		ret = nj_run_sensor(&w, cfg, record) < 0 ? EXIT_RUNTIME : EXIT_OK;
 	else

@@ -24,6 +24,7 @@
 #include "core/event.h"
 #include "core/log.h"
 #include "core/packet.h"
+#include "main_control.h"
 #include "main_run.h"
 #include "main_stages.h"
 
@@ -151,7 +152,7 @@ static void control_loop(void)
 	time_t last = 0;
 
 	while (!nj_stop_requested) {
-		usleep(200 * 1000);
+		nj_control_poll(200);
 		gettimeofday(&now, NULL);
 		nj_run_control(now.tv_sec != last ? &now : NULL);
 		last = now.tv_sec;

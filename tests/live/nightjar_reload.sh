@@ -1,10 +1,13 @@
 #!/bin/sh
-# Rule reload under traffic (SIGHUP): the new set is built beside the
-# running one and swapped in, alerts switch to it, no packet is lost to the
-# reload; a rule file with errors keeps the running set and says why.
+# Rule reload under traffic (SIGHUP, then nightjarctl over the control
+# socket): the new set is built beside the running one and swapped in,
+# alerts switch to it, no packet is lost to the reload; a rule file with
+# errors keeps the running set and says why.
 . "${srcdir:-.}/tests/live/lib.sh"
 NIGHTJAR=${NIGHTJAR:-./nightjar}
+CTL=${NIGHTJARCTL:-./nightjarctl}
 [ -x "$NIGHTJAR" ] || fail "no $NIGHTJAR"
+[ -x "$CTL" ] || fail "no $CTL"
 need_pcap ndpi__WebattackSQLinj.pcap
 setup_veth
 rules=$TMP/reload.rules
@@ -26,10 +29,13 @@ wait_log() {
 	fail "no '$1' from nightjar"
 }
 
+sock=$TMP/ctl.sock
 ip netns exec "$NSB" "$NIGHTJAR" -c "$srcdir/nightjar.yaml" -S "$rules" -i "$VB" --workers 2 \
-	-l "$dir" -k none 2>"$dir/err" &
+	-l "$dir" -k none --set unix-command.filename="$sock" 2>"$dir/err" &
 pid=$!
 wait_log watching
+"$CTL" -s "$sock" version | grep -q '"return":"OK"' || fail "nightjarctl version"
+"$CTL" -s "$sock" rules | grep -q '"loaded":1,' || fail "nightjarctl rules: $("$CTL" -s "$sock" rules)"
 
 replay "$pcap" --pps=2000
 sleep 1
@@ -49,7 +55,10 @@ second=$(count 2)
 
 printf '%s\n%s\n' 'alert tcp-pkt any any -> any any (msg:"broken"; content:"x"; sid:3; rev:1' \
 	'alert tcp-pkt any any -> any any (msg:"third"; content:"union"; nocase; sid:4; rev:1;)' >"$rules"
-kill -HUP $pid
+if "$CTL" -s "$sock" reload > "$TMP/reply"; then
+	fail "nightjarctl reload accepted a broken rule file: $(cat "$TMP/reply")"
+fi
+grep -q '"return":"NOK"' "$TMP/reply" || fail "nightjarctl reload: $(cat "$TMP/reply")"
 wait_log "keeping the running rule set"
 sleep 1.5
 replay "$pcap" --pps=2000
@@ -57,6 +66,7 @@ sleep 1
 [ "$(count 2)" -gt "$second" ] || fail "detection stopped after a failed reload"
 [ "$(count 4)" = 0 ] || fail "a rule of the broken file was loaded"
 
+"$CTL" -s "$sock" stats | grep -q '"kernel_packets"' || fail "nightjarctl stats"
 kill -TERM $pid
 wait $pid || { cat "$dir/err"; fail "nightjar exited with $? on SIGTERM"; }
 /usr/bin/python3 - "$dir/eve.json" "$n" <<'PY' || fail "packets lost"
