@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "capture/pcap_file.h"
 #include "capture/sensor.h"
@@ -81,6 +82,30 @@ static bool before(const struct timeval *a, const struct timeval *b)
 	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_usec <= b->tv_usec);
 }
 
+/* On a terminal, a line of progress through the capture once a second. */
+static void progress(struct nj_pcap_file *pf, bool done)
+{
+	static time_t last;
+	static bool shown;
+	time_t now = time(NULL);
+	uint64_t at, total;
+
+	if (!pf || !isatty(STDERR_FILENO) || (!done && now == last))
+		return;
+	last = now;
+	nj_pcap_file_progress(pf, &at, &total);
+	if (done) {
+		if (shown)
+			fputs("\r\033[K", stderr);
+		return;
+	}
+	if (!total)
+		return;
+	fprintf(stderr, "\rnightjar: %3.0f%% of %.1f MB read", 100.0 * (double)at / (double)total,
+		(double)total / 1e6);
+	shown = true;
+}
+
 int nj_run_offline(struct nj_worker *w, struct nj_pcap_file *pf, struct nj_trace *trace,
 		   struct nj_trace *record)
 {
@@ -110,9 +135,12 @@ int nj_run_offline(struct nj_worker *w, struct nj_pcap_file *pf, struct nj_trace
 		ev.ts = p.ts;
 		nj_run_housekeeping(w, &p.ts);
 		nj_bus_dispatch(w, &ev);
+		if ((p.pcap_cnt & 1023) == 0)
+			progress(pf, false);
 		if ((have_pkt = nj_pcap_file_next(pf, &p, err, sizeof(err))) < 0)
 			goto read_error;
 	}
+	progress(pf, true);
 	nj_bus_drain(w);
 	return 0;
 read_error:
