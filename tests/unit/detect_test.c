@@ -13,31 +13,8 @@
 #include "core/config.h"
 #include "core/packet.h"
 #include "detect/engine.h"
+#include "rule_harness.h"
 
-static uint32_t fired[64];
-static int nfired;
-
-static void sink(struct nj_worker *w, const struct nj_alert *a, void *arg)
-{
-	if (nfired < 64)
-		fired[nfired++] = a->rule->sid;
-}
-
-static struct nj_ruleset *load(const char *rules)
-{
-	char err[256];
-	struct nj_ruleset *rs = nj_ruleset_new(NULL);
-	char *copy = strdup(rules), *save = NULL;
-	int line = 0;
-
-	assert_non_null(rs);
-	rs->report = NULL;
-	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		assert_int_equal(nj_ruleset_add(rs, l, "test", ++line), 0);
-	free(copy);
-	assert_int_equal(nj_ruleset_compile(rs, err, sizeof(err)), 0);
-	return rs;
-}
 
 static void tcp_packet(struct nj_packet *p, const char *src, uint16_t sport, const char *dst, uint16_t dport,
 		       const char *payload)
@@ -59,30 +36,7 @@ static void tcp_packet(struct nj_packet *p, const char *src, uint16_t sport, con
 	p->payload_len = (uint32_t)strlen(payload);
 }
 
-/* Runs p against rs; returns the sids that fired, in order, as a string. */
-static const char *run(struct nj_ruleset *rs, struct nj_packet *p)
-{
-	static char out[512];
-	struct nj_detect_thread *dt = nj_detect_thread_new(rs);
-	struct nj_worker w = { 0 };
-	size_t off = 0;
 
-	assert_non_null(dt);
-	nfired = 0;
-	nj_detect_packet(dt, &w, p);
-	nj_detect_thread_free(dt);
-	out[0] = '\0';
-	for (int i = 0; i < nfired; i++)
-		off += (size_t)snprintf(out + off, sizeof(out) - off, "%s%u", i ? "," : "", fired[i]);
-	return out;
-}
-
-static int setup(void **state)
-{
-	nj_alert_sinks_reset();
-	nj_alert_sink_register(sink, NULL);
-	return 0;
-}
 
 static void test_content_modifiers(void **state)
 {

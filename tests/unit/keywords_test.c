@@ -20,41 +20,8 @@
 #include "detect/engine.h"
 #include "detect/keywords.h"
 #include "detect/threshold.h"
+#include "rule_harness.h"
 
-#define MAXF 256
-
-static uint32_t fired[MAXF];
-static uint8_t fired_action[MAXF];
-static int nfired;
-
-static void sink(struct nj_worker *w, const struct nj_alert *a, void *arg)
-{
-	if (nfired < MAXF) {
-		fired_action[nfired] = a->rule->action;
-		fired[nfired++] = a->rule->sid;
-	}
-}
-
-static struct nj_ruleset *load(const char *rules)
-{
-	char err[256];
-	struct nj_ruleset *rs = nj_ruleset_new(NULL);
-	char *copy = strdup(rules);
-	int line = 0;
-
-	assert_non_null(rs);
-	assert_non_null(copy);
-	rs->report = stderr;
-	for (char *l = copy, *nl; l && *l; l = nl) {
-		nl = strchr(l, '\n');
-		if (nl)
-			*nl++ = '\0';
-		assert_int_equal(nj_ruleset_add(rs, l, "test", ++line), 0);
-	}
-	free(copy);
-	assert_int_equal(nj_ruleset_compile(rs, err, sizeof(err)), 0);
-	return rs;
-}
 
 static void packet(struct nj_packet *p, const char *src, const char *dst, const void *payload, uint32_t len)
 {
@@ -80,29 +47,7 @@ static void spacket(struct nj_packet *p, const char *payload)
 	packet(p, "10.0.0.1", "10.0.0.2", payload, (uint32_t)strlen(payload));
 }
 
-static const char *run(struct nj_ruleset *rs, struct nj_packet *p)
-{
-	static char out[2048];
-	struct nj_detect_thread *dt = nj_detect_thread_new(rs);
-	struct nj_worker w = { 0 };
-	size_t off = 0;
 
-	assert_non_null(dt);
-	nfired = 0;
-	nj_detect_packet(dt, &w, p);
-	nj_detect_thread_free(dt);
-	out[0] = '\0';
-	for (int i = 0; i < nfired; i++)
-		off += (size_t)snprintf(out + off, sizeof(out) - off, "%s%u", i ? "," : "", fired[i]);
-	return out;
-}
-
-static int setup(void **state)
-{
-	nj_alert_sinks_reset();
-	nj_alert_sink_register(sink, NULL);
-	return 0;
-}
 
 /* detect-bytetest-01 (bitmask), plus operators, endianness and strings. */
 static void test_byte_test(void **state)
