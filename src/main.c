@@ -314,17 +314,25 @@ static double now_sec(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void report_rules(const struct nj_ruleset *rs, double secs)
+static void format_rules(const struct nj_ruleset *rs, double secs, char *buf, size_t len)
 {
 	struct nj_pf_stats st = { 0 };
 
 	if (rs->pf)
 		nj_prefilter_stats(rs->pf, &st);
-	fprintf(stderr,
-		"nightjar: rules: %u loaded, %u rejected, %u unsupported, %u duplicate "
-		"(%.2f s; %u groups, %u databases (%u from cache), %u patterns)\n",
-		rs->stats.loaded, rs->stats.rejected, rs->stats.unsupported, rs->stats.duplicate, secs,
-		st.groups, st.databases, st.cache_hits, st.patterns);
+	snprintf(buf, len,
+		 "%u loaded, %u rejected, %u unsupported, %u duplicate "
+		 "(%.2f s; %u groups, %u databases (%u from cache), %u patterns)",
+		 rs->stats.loaded, rs->stats.rejected, rs->stats.unsupported, rs->stats.duplicate, secs,
+		 st.groups, st.databases, st.cache_hits, st.patterns);
+}
+
+static void report_rules(const struct nj_ruleset *rs, double secs)
+{
+	char line[512];
+
+	format_rules(rs, secs, line, sizeof(line));
+	fprintf(stderr, "nightjar: rules: %s\n", line);
 }
 
 /* Loads and compiles the rule files into a new rule set (keeping old's
@@ -520,6 +528,7 @@ int main(int argc, char **argv)
 	struct nj_pcap_file *pf = NULL;
 	struct nj_trace *trace = NULL, *record = NULL;
 	bool pidfile_written = false;
+	char rules_line[512] = "";
 	struct nj_worker w;
 	char cfg_dir[4096], err[512], log_dir[4096];
 	int ret = EXIT_RUNTIME;
@@ -564,7 +573,9 @@ int main(int argc, char **argv)
 	rs = build_ruleset(cfg, &o, cfg_dir, NULL, &ret);
 	if (!rs)
 		goto out;
-	if (!o.quiet || o.test_only)
+	/* live operation reports the rules in its start-up block */
+	format_rules(rs, now_sec() - t0, rules_line, sizeof(rules_line));
+	if ((!o.quiet && !o.nifaces) || o.test_only)
 		report_rules(rs, now_sec() - t0);
 	if (o.dump_rules)
 		dump_rules(rs);
@@ -620,7 +631,7 @@ int main(int argc, char **argv)
 		if (nj_control_open(cfg, &ops) < 0)
 			goto out_stages;
 		struct nj_live_opts lo = { cfg, o.ifaces, o.nifaces, o.workers, o.pcap_live, o.sensor,
-					   record, o.user, o.group, log_dir };
+					   record, o.user, o.group, log_dir, rules_line };
 		ret = nj_run_live(&lo) < 0 ? EXIT_RUNTIME : EXIT_OK;
 		nj_control_close();
 	} else if (o.sensor)

@@ -71,6 +71,11 @@ int nj_control_open(const struct nj_config *cfg, const struct nj_control_ops *op
 	return 0;
 }
 
+const char *nj_control_path(void)
+{
+	return ctl.fd >= 0 ? ctl.path : NULL;
+}
+
 void nj_control_close(void)
 {
 	if (ctl.fd >= 0) {

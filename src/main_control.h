@@ -20,5 +20,7 @@ int nj_control_open(const struct nj_config *cfg, const struct nj_control_ops *op
 /* Serves the pending connections, waiting at most timeout_ms. */
 void nj_control_poll(int timeout_ms);
 void nj_control_close(void);
+/* The socket's path, or NULL when there is none. */
+const char *nj_control_path(void);
 
 #endif

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
+
 #include "capture/afpacket.h"
 #include "capture/pcap_live.h"
 #include "capture/sensor.h"
@@ -242,12 +244,52 @@ static int drop_privileges(const char *user, const char *group, const char *log_
 	return 0;
 }
 
+/* Lines of the sensor's report that say a tracepoint is attached. */
+static unsigned count_attached(const char *report, unsigned *total)
+{
+	unsigned n = 0;
+
+	*total = 0;
+	for (const char *l = report; l && *l;) {
+		const char *e = strchr(l, '\n');
+		size_t len = e ? (size_t)(e - l) : strlen(l);
+		if (len) {
+			(*total)++;
+			if (len >= 8 && memcmp(l + len - 8, "attached", 8) == 0)
+				n++;
+		}
+		l = e ? e + 1 : l + len;
+	}
+	return n;
+}
+
+/* What was started, in one block. */
+static void report_start(const struct nj_live_opts *o, unsigned nworkers, bool sensor,
+			 unsigned attached, unsigned total)
+{
+	fprintf(stderr, "nightjar %s watching:\n", PACKAGE_VERSION);
+	fprintf(stderr, "  rules      %s\n", o->rules_summary ? o->rules_summary : "-");
+	fprintf(stderr, "  capture    ");
+	for (unsigned i = 0; i < o->nifaces; i++)
+		fprintf(stderr, "%s%s", i ? ", " : "", o->ifaces[i]);
+	fprintf(stderr, " (%s, %u worker%s)\n", o->pcap ? "libpcap" : "AF_PACKET", nworkers,
+		nworkers == 1 ? "" : "s");
+	if (sensor) {
+		fprintf(stderr, "  sensor     %u of %u tracepoints attached\n", attached, total);
+	} else {
+		fprintf(stderr, "  sensor     off\n");
+	}
+	fprintf(stderr, "  logs       %s\n", o->log_dir ? o->log_dir : "-");
+	fprintf(stderr, "  control    %s\n", nj_control_path() ? nj_control_path() : "off");
+}
+
 int nj_run_live(const struct nj_live_opts *o)
 {
 	struct sensor_worker sw = { .record = o->record };
 	struct packet_worker *pws;
 	unsigned n = 0, started = 0, expected = (o->pcap ? 1 : o->workers) * o->nifaces;
 	bool sensor_started = false;
+	unsigned attached = 0, total = 0;
 	int rc = 0;
 
 	pws = open_workers(o, &n);
@@ -258,7 +300,7 @@ int nj_run_live(const struct nj_live_opts *o)
 	}
 	if (o->sensor) {
 		if (nj_worker_init(&sw.w, (int)n, false) < 0 ||
-		    !(sw.sensor = nj_run_sensor_start(&sw.w, o->cfg))) {
+		    !(sw.sensor = nj_run_sensor_start(&sw.w, o->cfg, false))) {
 			nj_err("cannot start the sensor");
 			close_workers(pws, n);
 			return -1;
@@ -283,6 +325,8 @@ int nj_run_live(const struct nj_live_opts *o)
 		}
 	}
 	if (sw.sensor) {
+		/* read before the thread owns (and at the end frees) the sensor */
+		attached = count_attached(nj_sensor_report(sw.sensor), &total);
 		if (rc == 0 && pthread_create(&sw.thread, NULL, sensor_thread, &sw) == 0) {
 			sensor_started = true;
 		} else {
@@ -292,8 +336,7 @@ int nj_run_live(const struct nj_live_opts *o)
 			nj_worker_fini(&sw.w);
 		}
 	}
-	fprintf(stderr, "nightjar: watching %u interface(s) with %u %s worker(s)%s\n", o->nifaces, n,
-		o->pcap ? "libpcap" : "AF_PACKET", sensor_started ? " and the system-call sensor" : "");
+	report_start(o, n, sensor_started, attached, total);
 	control_loop();
 	for (unsigned i = 0; i < started; i++) {
 		pthread_join(pws[i].thread, NULL);

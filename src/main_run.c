@@ -165,7 +165,7 @@ static int on_event(struct nj_syscall *sc, void *arg)
 	return 0;
 }
 
-struct nj_sensor *nj_run_sensor_start(struct nj_worker *w, const struct nj_config *cfg)
+struct nj_sensor *nj_run_sensor_start(struct nj_worker *w, const struct nj_config *cfg, bool report)
 {
 	struct nj_sensor *s = nj_sensor_open(cfg);
 	int rc;
@@ -176,7 +176,8 @@ struct nj_sensor *nj_run_sensor_start(struct nj_worker *w, const struct nj_confi
 	}
 	nj_sensor_set_worker(s, w);
 	rc = nj_sensor_start(s, NULL);
-	fprintf(stderr, "%s", nj_sensor_report(s));
+	if (report || rc < 0)
+		fprintf(stderr, "%s", nj_sensor_report(s));
 	if (rc < 0) {
 		nj_err("sensor: cannot start: %s", strerror(-rc));
 		nj_sensor_free(s);
@@ -208,7 +209,7 @@ int nj_run_sensor_loop(struct nj_worker *w, struct nj_sensor *s, struct nj_trace
 
 int nj_run_sensor(struct nj_worker *w, const struct nj_config *cfg, struct nj_trace *record)
 {
-	struct nj_sensor *s = nj_run_sensor_start(w, cfg);
+	struct nj_sensor *s = nj_run_sensor_start(w, cfg, true);
 
 	return s ? nj_run_sensor_loop(w, s, record) : -1;
 }

@@ -33,6 +33,7 @@ struct nj_live_opts {
 	struct nj_trace *record;
 	const char *user, *group;       /* drop to these once everything is open */
 	const char *log_dir;            /* handed to the user when dropping */
+	const char *rules_summary;      /* for the start-up report */
 };
 int nj_run_live(const struct nj_live_opts *o);
 
@@ -53,7 +54,7 @@ int nj_run_sensor(struct nj_worker *w, const struct nj_config *cfg, struct nj_tr
 /* The two halves of nj_run_sensor: loading and attaching (privileged),
  * then the loop, which takes and frees the sensor. */
 struct nj_sensor;
-struct nj_sensor *nj_run_sensor_start(struct nj_worker *w, const struct nj_config *cfg);
+struct nj_sensor *nj_run_sensor_start(struct nj_worker *w, const struct nj_config *cfg, bool report);
 int nj_run_sensor_loop(struct nj_worker *w, struct nj_sensor *s, struct nj_trace *record);
 
 #endif

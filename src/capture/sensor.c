@@ -408,7 +408,7 @@ int nj_sensor_start(struct nj_sensor *s, const struct nj_sc_set *set)
 	}
 	clock_offset(s);
 	s->started = true;
-	nj_info("sensor: %d of 5 tracepoints attached\n%s", nattached, s->report);
+	nj_dbg("sensor: %d of 5 tracepoints attached", nattached);
 	return 0;
 cleanup:
 	sensor_bpf__destroy(s->skel);
