@@ -60,18 +60,7 @@ int nj_stream_stage_register(const struct nj_config *cfg);
  * flow is NULL. */
 bool nj_stream_size(const struct nj_flow *f, uint8_t dir, uint64_t *bytes);
 
-/* True when the packet's data came through reassembly (p->stream set):
- * what `flow:only_stream` / `no_stream` test. */
-static inline bool nj_stream_pkt_is_stream(const struct nj_packet *p);
-
 /* Name of a state ("established"), for logs and EVE. */
 const char *nj_tcp_state_name(int state);
-
-#include "core/packet.h"
-
-static inline bool nj_stream_pkt_is_stream(const struct nj_packet *p)
-{
-	return p->stream != NULL;
-}
 
 #endif

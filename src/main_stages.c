@@ -76,6 +76,5 @@ void nj_stages_stats(const struct timeval *now)
 
 void nj_stages_fini(void)
 {
-	nj_output_flush();
 	nj_output_fini();
 }

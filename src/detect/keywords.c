@@ -36,13 +36,3 @@ const struct nj_keyword *nj_keyword_lookup(const char *name)
 			return table[i];
 	return nj_buffer_keyword(name);
 }
-
-size_t nj_keyword_count(void)
-{
-	return NTABLE;
-}
-
-const struct nj_keyword *nj_keyword_at(size_t i)
-{
-	return i < NTABLE ? table[i] : NULL;
-}

@@ -88,10 +88,6 @@ static int parse_flow(struct nj_rule_ctx *rc, const char *arg, void **data)
 		rc->rule->flags |= NJ_RULE_ONLY_STREAM;
 	if (*f & F_NO_STREAM)
 		rc->rule->flags |= NJ_RULE_NO_STREAM;
-	if (*f & F_TO_SERVER)
-		rc->rule->flags |= NJ_RULE_FLOW_TOSERVER;
-	if (*f & F_TO_CLIENT)
-		rc->rule->flags |= NJ_RULE_FLOW_TOCLIENT;
 	*data = f;
 	return 0;
 bad:

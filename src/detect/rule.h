@@ -156,12 +156,8 @@ struct nj_payload_list {
 enum nj_rule_flag {
 	NJ_RULE_BIDIR = 1 << 0,
 	NJ_RULE_NOALERT = 1 << 1,
-	NJ_RULE_NEEDS_FLOW = 1 << 2,
 	NJ_RULE_ONLY_STREAM = 1 << 3,
 	NJ_RULE_NO_STREAM = 1 << 4,
-	NJ_RULE_FLOW_TOSERVER = 1 << 5,
-	NJ_RULE_FLOW_TOCLIENT = 1 << 6,
-	NJ_RULE_IPONLY = 1 << 7,        /* header-only: no payload, no per-packet fields */
 	NJ_RULE_HAS_PRIORITY = 1 << 8,  /* priority given explicitly */
 };
 
@@ -210,8 +206,6 @@ int nj_rule_dump(const struct nj_rule *r, char *buf, size_t len);
 
 /* The keyword table (keywords.c). */
 const struct nj_keyword *nj_keyword_lookup(const char *name);
-size_t nj_keyword_count(void);
-const struct nj_keyword *nj_keyword_at(size_t i);
 
 /* Adds an option to the rule being parsed; returns it or NULL on ENOMEM. */
 struct nj_opt *nj_rule_add_opt(struct nj_rule_ctx *rc, const struct nj_keyword *kw, void *data);

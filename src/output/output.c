@@ -137,10 +137,6 @@ void nj_output_anomaly(struct nj_worker *w, const struct nj_packet *p)
 		nj_eve_write_anomaly(out.eve, p);
 }
 
-void nj_output_flush(void)
-{
-}
-
 void nj_output_fini(void)
 {
 	if (out.eve && out.started)

@@ -37,10 +37,6 @@ void nj_output_anomaly(struct nj_worker *w, const struct nj_packet *p);
  * logged as its own EVE record (http, dns, tls), once. */
 void nj_output_app(struct nj_worker *w, struct nj_packet *p);
 
-/* Nothing is buffered in user space (every record is written when made);
- * kept for main.c's shutdown order. */
-void nj_output_flush(void);
-
 /* Writes a last stats record, closes everything. The registered sink and
  * hook stay registered but do nothing until the next nj_output_init(). */
 void nj_output_fini(void);

@@ -121,7 +121,6 @@ static void test_outputs(void **state)
 	nj_output_stats(&t);            /* before the interval: nothing */
 	t.tv_sec += 5;
 	nj_output_stats(&t);            /* 8 s: a record */
-	nj_output_flush();
 	assert_int_equal(count_eve("eve.json", &a, &f, &s, &an, &up), 5);
 	assert_int_equal(a, 2);
 	assert_int_equal(f, 1);
