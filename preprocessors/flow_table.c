@@ -10,6 +10,7 @@
 #include "core/counters.h"
 #include "core/event.h"
 #include "core/packet.h"
+#include "core/process.h"
 #include "preprocessors/flow_table.h"
 #include "preprocessors/stream.h"
 
@@ -199,6 +200,7 @@ static void flow_end(struct nj_worker *w, struct flow_table *t, struct flow_entr
 		before_end[i](w, &e->f);
 	nj_flow_ended(w, &e->f);
 	nj_varset_free(&e->f.bits);
+	nj_proc_owner_unref(e->f.owner);
 	t->memuse -= sizeof(*e);
 	t->active--;
 	free(e);

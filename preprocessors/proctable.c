@@ -620,6 +620,8 @@ const struct nj_process *nj_proctable_update(struct nj_proctable *t, struct nj_s
 	 * memcap: look it up again. */
 	e = find(t, sc->pid);
 	sc->proc = e ? &e->p : NULL;
+	struct entry *pe = e ? find(t, e->p.ppid) : NULL;
+	sc->parent = pe ? &pe->p : NULL;
 	return sc->proc;
 }
 

@@ -23,37 +23,10 @@
 #include <stdint.h>
 #include <sys/time.h>
 
+#include "core/process.h"
+
 struct nj_config;
 struct nj_syscall;
-
-#define NJ_PROC_ANCESTORS 8     /* ancestry depth kept */
-#define NJ_PROC_NAME_LEN 16
-#define NJ_PROC_EXE_LEN 256     /* ancestors' exe, truncated */
-
-struct nj_proc_ancestor {
-	uint32_t pid;
-	char name[NJ_PROC_NAME_LEN];
-	char exe[NJ_PROC_EXE_LEN];
-};
-
-/* Strings are NUL-terminated, "" when unknown, never NULL. An entry is
- * borrowed: valid until the next call that changes the table. */
-struct nj_process {
-	uint32_t pid, ppid;
-	uint32_t uid, euid, gid;
-	char name[NJ_PROC_NAME_LEN];    /* comm */
-	const char *exe;
-	const char *cmdline;            /* argv joined by single spaces */
-	const char *cwd;
-	const char *user;               /* name of euid, or its number */
-	const char *tty;                /* "pts/3", "" without one */
-	const char *container_id;       /* 64 hex digits from the cgroup path, or "" */
-	struct timeval start;           /* exec (or fork) time */
-	bool exe_memfd;                 /* image from memfd_create */
-	bool exited;
-	uint8_t nancestors;             /* nearest first */
-	struct nj_proc_ancestor ancestors[NJ_PROC_ANCESTORS];
-};
 
 struct nj_proctable;
 

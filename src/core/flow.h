@@ -53,6 +53,10 @@ struct nj_flow {
 	void *stream;                   /* TCP session: preprocessors/stream.c */
 	void *app;                      /* app-layer state: preprocessors/app*.c */
 	void *detect;                   /* rule-engine state: src/detect/ */
+	/* The local process at one end (correlation): one reference, dropped
+	 * when the flow is freed; NULL while unknown. */
+	struct nj_proc_owner *owner;
+	uint8_t owner_lookups;          /* attempts while unresolved */
 };
 
 /* Hooks called for every flow that ends, in registration order, before its

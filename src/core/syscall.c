@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 #include "core/syscall.h"
 
@@ -163,6 +164,29 @@ int nj_af_value(const char *name)
 		if (strcmp(families[i].name, name) == 0)
 			return (int)families[i].value;
 	return -1;
+}
+
+void nj_syscall_ends(const struct nj_syscall *sc, struct nj_sc_ends *e)
+{
+	const struct nj_addr *l = sc->local.family ? &sc->local : NULL;
+	const struct nj_addr *r = sc->remote.family ? &sc->remote : NULL;
+
+	memset(e, 0, sizeof(*e));
+	if (!sc->has_sock)
+		return;
+	e->proto = sc->protocol ? (uint8_t)sc->protocol : sc->sock_type == SOCK_STREAM ? IPPROTO_TCP :
+			sc->sock_type == SOCK_DGRAM ? IPPROTO_UDP : 0;
+	switch (sc->type) {
+	case NJ_SC_ACCEPT: case NJ_SC_ACCEPT4:
+		e->src = r, e->sport = sc->remote_port, e->dst = l, e->dport = sc->local_port;
+		break;
+	case NJ_SC_BIND: case NJ_SC_LISTEN:
+		e->dst = l, e->dport = sc->local_port;
+		break;
+	default:
+		e->src = l, e->sport = sc->local_port, e->dst = r, e->dport = sc->remote_port;
+		break;
+	}
 }
 
 void nj_syscall_init(struct nj_syscall *sc)

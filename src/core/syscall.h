@@ -126,6 +126,7 @@ struct nj_syscall {
 	uint32_t uid, euid, gid;
 	char comm[NJ_SC_COMM_LEN];      /* NUL-terminated */
 	const struct nj_process *proc;  /* process-table entry, may be NULL */
+	const struct nj_process *parent; /* its parent's entry, may be NULL */
 
 	/* Files. path is absolute and normalised (open target, exec image,
 	 * unlink/chmod/link/rename source, mount point, memfd name); raw_path
@@ -196,6 +197,18 @@ int64_t nj_ptrace_request_value(const char *name);
 /* "AF_INET" for 2; NULL when unknown. And the reverse (-1 when unknown). */
 const char *nj_af_name(int family);
 int nj_af_value(const char *name);
+
+/* A socket event's ends with the initiator as source: the local end for
+ * connect (and socket calls generally), the remote end for accept; bind
+ * and listen have a destination (the local end) only. Absent ends are
+ * NULL; proto is IPPROTO_TCP/UDP (from the socket type when the protocol
+ * is 0), 0 when unknown. */
+struct nj_sc_ends {
+	const struct nj_addr *src, *dst;
+	uint16_t sport, dport;
+	uint8_t proto;
+};
+void nj_syscall_ends(const struct nj_syscall *sc, struct nj_sc_ends *e);
 
 /* Resets sc to an empty event (type NONE, fds -1, ids -1). */
 void nj_syscall_init(struct nj_syscall *sc);

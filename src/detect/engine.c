@@ -91,6 +91,7 @@ void nj_ruleset_free(struct nj_ruleset *rs)
 		nj_varset_free(&rs->build.fb_groups[i]);
 	free(rs->build.fb_groups);
 	nj_names_free(&rs->build.xbits_names);
+	nj_names_free(&rs->build.procbits_names);
 	nj_names_free(&rs->build.flowint_names);
 	nj_xbits_table_free(rs->build.xbits);
 	nj_names_free(&rs->build.rule_vars);
@@ -370,7 +371,8 @@ int nj_ruleset_inherit(struct nj_ruleset *rs, const struct nj_ruleset *old)
 		return 0;
 	if (copy_names(&rs->build.flowbits, &old->build.flowbits) < 0 ||
 	    copy_names(&rs->build.xbits_names, &old->build.xbits_names) < 0 ||
-	    copy_names(&rs->build.flowint_names, &old->build.flowint_names) < 0)
+	    copy_names(&rs->build.flowint_names, &old->build.flowint_names) < 0 ||
+	    copy_names(&rs->build.procbits_names, &old->build.procbits_names) < 0)
 		return -ENOMEM;
 	return 0;
 }

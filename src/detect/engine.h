@@ -51,6 +51,7 @@ struct nj_detect_build {
 	uint32_t nfb_groups;
 	struct nj_names xbits_names;
 	struct nj_names flowint_names;
+	struct nj_names procbits_names;
 	struct nj_xbits_table *xbits;   /* created by the first xbits option */
 	/* byte_extract variable names of the rule being parsed */
 	struct nj_names rule_vars;
@@ -113,6 +114,10 @@ void nj_detect_thread_free(struct nj_detect_thread *dt);
 
 /* Inspects one packet with every rule that applies; emits alerts. */
 void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct nj_packet *p);
+
+/* Inspects one system-call event with the syscall rules. */
+struct nj_syscall;
+void nj_detect_syscall(struct nj_detect_thread *dt, struct nj_worker *w, const struct nj_syscall *sc);
 
 /* The bus stage: inspects with the current rule set. */
 int nj_detect_stage_register(void);

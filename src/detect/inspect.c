@@ -16,30 +16,15 @@
 #include "core/flow.h"
 #include "core/packet.h"
 #include "detect/addrport.h"
+#include "core/process.h"
 #include "detect/engine.h"
+#include "detect/inspect_int.h"
 #include "detect/keywords.h"
 #include "detect/prefilter.h"
 #include "detect/threshold.h"
 
-/* Upper bound on payload option evaluations per rule, as Suricata's
- * inspection-recursion-limit: a hostile payload cannot make backtracking
- * explode. */
-#define INSPECT_BUDGET 3000
-
-struct nj_detect_thread {
-	const struct nj_ruleset *rs;
-	struct nj_pf_thread *pf;
-	uint32_t budget;
-	/* transformed buffers: a chain of transforms alternates between
-	 * the two; valid until the next buffer is inspected */
-	uint8_t *xbuf[2];
-	uint32_t xcap[2];
-	/* prefilter inputs of the packet being inspected */
-	struct nj_pf_input *in;
-	uint32_t incap;
-};
-
-static int c_alerts = -1, c_inspected = -1, c_candidates = -1, c_budget = -1, c_xform = -1;
+int nj_c_alerts = -1, nj_c_budget = -1;
+static int c_inspected = -1, c_candidates = -1, c_xform = -1;
 
 struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs)
 {
@@ -55,11 +40,11 @@ struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs)
 	/* the one field of a shared rule set that changes: how many threads
 	 * inspect with it (a reload frees the old set once none does) */
 	__atomic_add_fetch(&((struct nj_ruleset *)rs)->users, 1, __ATOMIC_ACQ_REL);
-	if (c_alerts < 0) {
-		c_alerts = nj_counter_register("detect.alert");
+	if (nj_c_alerts < 0) {
+		nj_c_alerts = nj_counter_register("detect.alert");
 		c_inspected = nj_counter_register("prefilter.packets");
 		c_candidates = nj_counter_register("prefilter.candidates");
-		c_budget = nj_counter_register("prefilter.inspect_limit");
+		nj_c_budget = nj_counter_register("prefilter.inspect_limit");
 		c_xform = nj_counter_register("nightjar.detect.transform_nomem");
 	}
 	return dt;
@@ -198,8 +183,8 @@ static int transform(struct nj_detect_thread *dt, const struct nj_payload_list *
 	return 0;
 }
 
-static int inspect_buffer(struct nj_detect_thread *dt, struct nj_match *m, const struct nj_payload_list *l,
-			  const uint8_t *ptr, uint32_t len)
+int nj_inspect_buffer(struct nj_detect_thread *dt, struct nj_match *m, const struct nj_payload_list *l,
+		      const uint8_t *ptr, uint32_t len)
 {
 	if (l->ntransforms && transform(dt, l, &ptr, &len) < 0) {
 		nj_counter_add(c_xform, 1);
@@ -226,13 +211,21 @@ static int inspect_app(struct nj_detect_thread *dt, struct nj_match *m, const st
 		if ((m->tx && m->tx != tx) || nj_varset_has(&tx->matched, m->rule->num))
 			continue;
 		for (uint32_t idx = 0; tx->get_buffer && tx->get_buffer(tx, l->buf, idx, &b) == 1; idx++) {
-			if (inspect_buffer(dt, m, l, b.ptr, b.len)) {
+			if (nj_inspect_buffer(dt, m, l, b.ptr, b.len)) {
 				m->tx = tx;
 				return 1;
 			}
 		}
 	}
 	return 0;
+}
+
+int nj_inspect_host(struct nj_detect_thread *dt, struct nj_match *m, const struct nj_payload_list *l)
+{
+	struct nj_buf b;
+
+	return m->host && nj_host_buffer(m->host, l->buf, dt->host_scratch, &b) &&
+	       nj_inspect_buffer(dt, m, l, b.ptr, b.len);
 }
 
 /* ipv4.hdr, ipv6.hdr, tcp.hdr, udp.hdr: the header as on the wire
@@ -296,14 +289,16 @@ static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, cons
 	case NJ_BUF_IPV4_HDR: case NJ_BUF_IPV6_HDR: case NJ_BUF_TCP_HDR: case NJ_BUF_UDP_HDR:
 		if (!header_buffer(p, l->buf, &b))
 			return 0;
-		return inspect_buffer(dt, m, l, b.ptr, b.len);
+		return nj_inspect_buffer(dt, m, l, b.ptr, b.len);
 	case NJ_BUF_BASE64_DATA:
 		/* what the rule's last base64_decode decoded (an earlier list) */
-		return m->b64 && inspect_buffer(dt, m, l, m->b64, m->b64_len);
+		return m->b64 && nj_inspect_buffer(dt, m, l, m->b64, m->b64_len);
 	default:
+		if (nj_buf_is_host(l->buf))
+			return nj_inspect_host(dt, m, l);
 		return inspect_app(dt, m, l);
 	}
-	if (!inspect_buffer(dt, m, l, b.ptr, b.len))
+	if (!nj_inspect_buffer(dt, m, l, b.ptr, b.len))
 		return 0;
 	/* Data already inspected as context of an earlier chunk must not
 	 * alert again. */
@@ -314,20 +309,25 @@ static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, cons
 	return 1;
 }
 
-static void emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, struct nj_packet *p,
-		 const struct nj_app_tx *tx, const uint8_t *payload, uint32_t plen, bool stream)
+void nj_inspect_emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, struct nj_alert *a)
 {
 	struct nj_rule_info changed;
-	const struct nj_rule_info *info = &r->info;
 
+	a->rule = &r->info;
 	/* a rate_filter changed the action: report it with the new one */
 	if (action != r->info.action) {
 		changed = r->info;
 		changed.action = action;
-		info = &changed;
+		a->rule = &changed;
 	}
+	nj_counter_add(nj_c_alerts, 1);
+	nj_alert_emit(w, a);
+}
+
+static void emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, struct nj_packet *p,
+		 const struct nj_app_tx *tx, const uint8_t *payload, uint32_t plen, bool stream)
+{
 	struct nj_alert a = {
-		.rule = info,
 		.ts = p->ts,
 		.p = p,
 		.flow = p->flow,
@@ -340,23 +340,48 @@ static void emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, s
 
 	if (p->flow)
 		p->flow->alerted = true;
-	nj_counter_add(c_alerts, 1);
-	nj_alert_emit(w, &a);
+	nj_inspect_emit(w, r, action, &a);
+}
+
+int nj_inspect_checks(const struct nj_rule *r, struct nj_match *m)
+{
+	for (uint16_t i = 0; i < r->nchecks; i++)
+		if (!r->checks[i]->kw->match(m, r->checks[i]->data))
+			return 0;
+	return 1;
+}
+
+bool nj_inspect_matched(const struct nj_rule *r, struct nj_match *m)
+{
+	if (m->tx)
+		nj_varset_add(&m->tx->matched, r->num);
+	for (uint16_t i = 0; i < r->nposts; i++)
+		r->posts[i]->kw->post(m, r->posts[i]->data);
+	return r->info.action != NJ_ACTION_PASS && !(r->flags & NJ_RULE_NOALERT);
+}
+
+/* The local process of the packet's flow, for proc.* and process checks. */
+static const struct nj_host_view *flow_host(const struct nj_packet *p, struct nj_host_view *v)
+{
+	const struct nj_proc_owner *o = p->flow ? p->flow->owner : NULL;
+
+	if (!o)
+		return NULL;
+	*v = (struct nj_host_view){ NULL, &o->p, o->pcmdline };
+	return v;
 }
 
 /* Returns 1 when the rule matched (whether or not it alerted). */
 static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct nj_rule *r, struct nj_packet *p)
 {
-	struct nj_match m = { .dt = dt, .rule = r, .p = p, .flow = p->flow };
+	struct nj_host_view hv;
+	struct nj_match m = { .dt = dt, .rule = r, .p = p, .flow = p->flow, .host = flow_host(p, &hv) };
 	const uint8_t *payload = NULL;
 	uint32_t plen = 0;
 	bool stream = false;
 
-	if (!proto_match(r, p) || !header_match(r, p))
+	if (!proto_match(r, p) || !header_match(r, p) || !nj_inspect_checks(r, &m))
 		return 0;
-	for (uint16_t i = 0; i < r->nchecks; i++)
-		if (!r->checks[i]->kw->match(&m, r->checks[i]->data))
-			return 0;
 	dt->budget = INSPECT_BUDGET;
 	for (uint16_t i = 0; i < r->nlists; i++) {
 		const uint8_t *mp = NULL;
@@ -364,7 +389,7 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 		m.stream = false;
 		if (!inspect_payload(dt, &m, &r->lists[i], &mp, &ml)) {
 			if (dt->budget == 0)
-				nj_counter_add(c_budget, 1);
+				nj_counter_add(nj_c_budget, 1);
 			return 0;
 		}
 		if (!payload && (r->lists[i].buf == NJ_BUF_PKT || r->lists[i].buf == NJ_BUF_STREAM)) {
@@ -373,23 +398,21 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 			stream = m.stream;
 		}
 	}
-	if (m.tx)
-		nj_varset_add(&m.tx->matched, r->num);
-	for (uint16_t i = 0; i < r->nposts; i++)
-		r->posts[i]->kw->post(&m, r->posts[i]->data);
-	if (r->info.action == NJ_ACTION_PASS || (r->flags & NJ_RULE_NOALERT))
+	if (!nj_inspect_matched(r, &m))
 		return 1;
 	/* Thresholds gate the alert only: the rule matched and its
 	 * post-match actions (flowbits) took effect either way. */
 	uint8_t action = r->info.action;
-	if (r->gate && (!nj_gate_check(dt->rs->thr, r, p, &action) || action == NJ_ACTION_PASS))
+	struct nj_gate_subject subj = { p->ts, &p->src, &p->dst, p->flow ? p->flow->flow_id : 0,
+					m.host ? m.host->proc->pid : 0 };
+	if (r->gate && (!nj_gate_check(dt->rs->thr, r, &subj, &action) || action == NJ_ACTION_PASS))
 		return 1;
 	emit(w, r, action, p, m.tx, payload, plen, stream);
 	return 1;
 }
 
-static void add_input(struct nj_detect_thread *dt, uint32_t *nin, int buf, const uint8_t *ptr,
-		      uint32_t len, uint8_t mask)
+void nj_inspect_add_input(struct nj_detect_thread *dt, uint32_t *nin, int buf, const uint8_t *ptr,
+			  uint32_t len, uint8_t mask)
 {
 	if (*nin == dt->incap) {
 		uint32_t cap = dt->incap ? dt->incap * 2 : 16;
@@ -417,7 +440,7 @@ static void add_app_inputs(struct nj_detect_thread *dt, const struct nj_packet *
 			if (!used[b])
 				continue;
 			for (uint32_t idx = 0; tx->get_buffer(tx, b, idx, &buf) == 1; idx++)
-				add_input(dt, nin, b, buf.ptr, buf.len, 0);
+				nj_inspect_add_input(dt, nin, b, buf.ptr, buf.len, 0);
 		}
 	}
 }
@@ -436,14 +459,14 @@ void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct n
 		return;
 	nj_counter_add(c_inspected, 1);
 	if (p->stream) {
-		add_input(dt, &nin, NJ_BUF_PKT, p->stream->data, p->stream->len,
+		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->stream->data, p->stream->len,
 			  (uint8_t)~(1u << NJ_PC_TCP_PKT));
-		add_input(dt, &nin, NJ_BUF_STREAM, p->stream->data, p->stream->len, 0);
-		add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, (uint8_t)(1u << NJ_PC_TCP_PKT));
+		nj_inspect_add_input(dt, &nin, NJ_BUF_STREAM, p->stream->data, p->stream->len, 0);
+		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, (uint8_t)(1u << NJ_PC_TCP_PKT));
 	} else if (p->flags & NJ_PKT_IN_STREAM) {
-		add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, (uint8_t)(1u << NJ_PC_TCP_PKT));
+		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, (uint8_t)(1u << NJ_PC_TCP_PKT));
 	} else {
-		add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, 0);
+		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, 0);
 	}
 	if (p->napp_txs)
 		add_app_inputs(dt, p, &nin);
@@ -509,7 +532,9 @@ static int stage_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 {
 	struct nj_detect_thread *dt = sync_thread(w, ctx);
 
-	if (dt)
+	if (dt && ev->kind == NJ_EV_SYSCALL)
+		nj_detect_syscall(dt, w, ev->sc);
+	else if (dt)
 		nj_detect_packet(dt, w, ev->pkt);
 	return NJ_BUS_CONTINUE;
 }
@@ -517,7 +542,7 @@ static int stage_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 static const struct nj_stage detect_stage = {
 	.name = "detect",
 	.order = NJ_STAGE_DETECT,
-	.kinds = NJ_KIND(NJ_EV_PACKET),
+	.kinds = NJ_KIND(NJ_EV_PACKET) | NJ_KIND(NJ_EV_SYSCALL),
 	.thread_init = stage_init,
 	.thread_fini = stage_fini,
 	.handle = stage_handle,

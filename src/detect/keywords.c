@@ -25,6 +25,9 @@ static const struct nj_keyword *const table[] = {
 	&kw_url_decode, &kw_to_md5, &kw_to_sha1, &kw_to_sha256, &kw_header_lowercase, &kw_pcrexform,
 	&kw_base64_decode, &kw_base64_data,
 	&kw_xbits, &kw_flowint,
+	&kw_syscall, &kw_uid, &kw_euid, &kw_proc_gid, &kw_pid, &kw_ppid, &kw_ret, &kw_proc_duration,
+	&kw_open_flags, &kw_chmod_mode, &kw_ptrace_request, &kw_socket_family,
+	&kw_proc_tty, &kw_proc_exe_memfd, &kw_container, &kw_procbits,
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))

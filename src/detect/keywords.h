@@ -27,6 +27,15 @@ extern const struct nj_keyword kw_dotprefix, kw_to_lowercase, kw_to_uppercase, k
 	kw_pcrexform;
 extern const struct nj_keyword kw_base64_decode, kw_base64_data;
 extern const struct nj_keyword kw_xbits, kw_flowint;
+extern const struct nj_keyword kw_syscall, kw_uid, kw_euid, kw_proc_gid, kw_pid, kw_ppid, kw_ret,
+	kw_proc_duration, kw_open_flags, kw_chmod_mode, kw_ptrace_request, kw_socket_family,
+	kw_proc_tty, kw_proc_exe_memfd, kw_container, kw_procbits;
+
+/* Process bits (kw_procbits.c): a fork copies the parent's inherited bits
+ * to the child; an exit forgets the process; clear empties the table. */
+void nj_procbits_fork(uint32_t parent, uint32_t child);
+void nj_procbits_exit(uint32_t pid);
+void nj_procbits_clear(void);
 
 /* The table xbits live in (kw_xbits.c). */
 struct nj_xbits_table;

@@ -50,6 +50,14 @@ static const struct {
 	{ "tls.certs", NJ_BUF_TLS_CERTS },
 	{ "ipv4.hdr", NJ_BUF_IPV4_HDR }, { "ipv6.hdr", NJ_BUF_IPV6_HDR },
 	{ "tcp.hdr", NJ_BUF_TCP_HDR }, { "udp.hdr", NJ_BUF_UDP_HDR },
+	{ "proc.name", NJ_BUF_PROC_NAME }, { "proc.exe", NJ_BUF_PROC_EXE },
+	{ "proc.cmdline", NJ_BUF_PROC_CMDLINE }, { "proc.args", NJ_BUF_PROC_ARGS },
+	{ "proc.cwd", NJ_BUF_PROC_CWD }, { "proc.env", NJ_BUF_PROC_ENV },
+	{ "proc.pname", NJ_BUF_PROC_PNAME }, { "proc.pexe", NJ_BUF_PROC_PEXE },
+	{ "proc.pcmdline", NJ_BUF_PROC_PCMDLINE }, { "proc.aname", NJ_BUF_PROC_ANAME },
+	{ "proc.aexe", NJ_BUF_PROC_AEXE }, { "file.path", NJ_BUF_FILE_PATH },
+	{ "file.raw", NJ_BUF_FILE_RAW }, { "file.newpath", NJ_BUF_FILE_NEWPATH },
+	{ "user.name", NJ_BUF_USER_NAME },
 };
 
 static const struct {

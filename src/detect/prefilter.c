@@ -20,6 +20,7 @@
 #include <hs/hs.h>
 
 #include "core/packet.h"
+#include "core/syscall.h"
 #include "detect/addrport.h"
 #include "core/config.h"
 #include "detect/engine.h"
@@ -57,6 +58,7 @@ struct pf_group {
 	uint32_t nalways;
 	struct addr_index by_src, by_dst;
 	char *key;
+	bool no_index;                  /* syscall groups: no addresses to index by */
 };
 
 /* A port map: for each port, the index of a list of group ids. */
@@ -76,6 +78,7 @@ struct nj_prefilter {
 	struct pf_group *groups;
 	uint32_t ngroups, capgroups;
 	struct pclass pc[NJ_PC__COUNT];
+	uint32_t sc_group[NJ_SC__COUNT];        /* group of each event type, or UINT32_MAX */
 	hs_scratch_t *proto_scratch;
 	uint32_t nrules;
 	uint8_t *action_rank;           /* per rule */
@@ -106,6 +109,7 @@ static uint8_t pclass_of(const struct nj_rule *r)
 	case NJ_RPROTO_ICMP: case NJ_RPROTO_ICMPV4: case NJ_RPROTO_ICMPV6: return NJ_PC_ICMP;
 	case NJ_RPROTO_APP:
 		return r->app_proto == NJ_APP_DNS ? NJ_PC_IP : NJ_PC_TCP;
+	case NJ_RPROTO_SYSCALL: return NJ_PC_SYSCALL;
 	default: return NJ_PC_OTHER;
 	}
 }
@@ -340,7 +344,7 @@ static double breadth(const struct nj_addrset *a)
  * its destinations, not by every packet from the home network. */
 static int place_unscanned(struct pf_group *g, const struct nj_rule *r, uint32_t idx)
 {
-	if (!(r->flags & NJ_RULE_BIDIR)) {
+	if (!(r->flags & NJ_RULE_BIDIR) && !g->no_index) {
 		bool s = indexable(r->src), d = indexable(r->dst);
 		if (s && d) {
 			if (breadth(r->dst) < breadth(r->src))
@@ -466,6 +470,29 @@ out:
 	return rc;
 }
 
+/* A syscall rule goes into the group of each event type it selects, or
+ * into the class's `any` group when it selects them all. */
+static int add_syscall_rule(struct nj_prefilter *pf, const struct nj_rule *r, uint32_t idx)
+{
+	char key[32];
+
+	for (int t = r->sc_all ? 0 : 1; t < NJ_SC__COUNT; t++) {
+		if (!r->sc_all && !nj_sc_set_has(&r->sc_types, (enum nj_sc_type)t))
+			continue;
+		if (r->sc_all)
+			snprintf(key, sizeof(key), "%u:any", NJ_PC_SYSCALL);
+		else
+			snprintf(key, sizeof(key), "%u:T:%d", NJ_PC_SYSCALL, t);
+		int g = group_find_or_add(pf, key);
+		if (g < 0 || group_add_rule(&pf->groups[g], idx) < 0)
+			return -ENOMEM;
+		pf->groups[g].no_index = true;
+		if (r->sc_all)
+			break;
+	}
+	return 0;
+}
+
 static uint8_t action_rank(uint8_t action)
 {
 	switch (action) {
@@ -494,11 +521,23 @@ struct nj_prefilter *nj_prefilter_build(const struct nj_ruleset *rs, char *err, 
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct nj_rule *r = rs->rules[i];
 		uint8_t pc = pclass_of(r);
-		group_key(r, pc, key, sizeof(key));
-		int g = group_find_or_add(pf, key);
-		if (g < 0 || group_add_rule(&pf->groups[g], i) < 0)
-			goto oom;
+		if (pc == NJ_PC_SYSCALL) {
+			if (add_syscall_rule(pf, r, i) < 0)
+				goto oom;
+		} else {
+			group_key(r, pc, key, sizeof(key));
+			int g = group_find_or_add(pf, key);
+			if (g < 0 || group_add_rule(&pf->groups[g], i) < 0)
+				goto oom;
+		}
 		pf->action_rank[i] = action_rank(r->info.action);
+	}
+	for (int t = 0; t < NJ_SC__COUNT; t++) {
+		snprintf(key, sizeof(key), "%u:T:%d", NJ_PC_SYSCALL, t);
+		pf->sc_group[t] = UINT32_MAX;
+		for (uint32_t g = 0; g < pf->ngroups; g++)
+			if (strcmp(pf->groups[g].key, key) == 0)
+				pf->sc_group[t] = g;
 	}
 	for (uint32_t g = 0; g < pf->ngroups; g++)
 		if (build_group(pf, &pf->groups[g], err, errlen) < 0)
@@ -734,15 +773,36 @@ static void sort_cands(const struct nj_prefilter *pf, uint32_t *c, uint32_t n)
 	}
 }
 
-uint32_t nj_prefilter_candidates(const struct nj_prefilter *pf, struct nj_pf_thread *t,
-				 const struct nj_packet *p, const struct nj_pf_input *in, uint32_t nin,
-				 const uint32_t **out)
+static void cands_reset(const struct nj_prefilter *pf, struct nj_pf_thread *t)
 {
 	t->ncand = 0;
 	if (++t->gen == 0) {
 		memset(t->stamp, 0, (pf->nrules + 1) * sizeof(*t->stamp));
 		t->gen = 1;
 	}
+}
+
+uint32_t nj_prefilter_syscall_candidates(const struct nj_prefilter *pf, struct nj_pf_thread *t,
+					 int sc_type, const struct nj_pf_input *in, uint32_t nin,
+					 const uint32_t **out)
+{
+	uint32_t any = pf->pc[NJ_PC_SYSCALL].any_group;
+
+	cands_reset(pf, t);
+	if (any != UINT32_MAX)
+		scan_group(t, &pf->groups[any], NULL, NJ_PC_SYSCALL, in, nin);
+	if (sc_type > 0 && sc_type < NJ_SC__COUNT && pf->sc_group[sc_type] != UINT32_MAX)
+		scan_group(t, &pf->groups[pf->sc_group[sc_type]], NULL, NJ_PC_SYSCALL, in, nin);
+	sort_cands(pf, t->cand, t->ncand);
+	*out = t->cand;
+	return t->ncand;
+}
+
+uint32_t nj_prefilter_candidates(const struct nj_prefilter *pf, struct nj_pf_thread *t,
+				 const struct nj_packet *p, const struct nj_pf_input *in, uint32_t nin,
+				 const uint32_t **out)
+{
+	cands_reset(pf, t);
 	if (p->ip_ver) {
 		scan_class(pf, t, NJ_PC_IP, p, in, nin);
 		/* A fragment carries no complete transport header: only `ip`

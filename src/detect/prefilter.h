@@ -41,6 +41,12 @@ uint32_t nj_prefilter_candidates(const struct nj_prefilter *pf, struct nj_pf_thr
 				 const struct nj_packet *p, const struct nj_pf_input *in, uint32_t nin,
 				 const uint32_t **out);
 
+/* Candidate syscall rules for an event of type sc_type with the given
+ * host-buffer instances; as nj_prefilter_candidates otherwise. */
+uint32_t nj_prefilter_syscall_candidates(const struct nj_prefilter *pf, struct nj_pf_thread *t,
+					 int sc_type, const struct nj_pf_input *in, uint32_t nin,
+					 const uint32_t **out);
+
 /* Which buffers have databases (indexed by enum nj_buf_id). Borrowed for
  * the life of pf. */
 const bool *nj_prefilter_buffers(const struct nj_prefilter *pf);
@@ -61,6 +67,7 @@ enum nj_pclass {
 	NJ_PC_UDP,
 	NJ_PC_ICMP,
 	NJ_PC_OTHER,
+	NJ_PC_SYSCALL,          /* system-call rules: one group per event type */
 	NJ_PC__COUNT
 };
 

@@ -19,6 +19,7 @@
 
 #include "core/alert.h"
 #include "core/buffer.h"
+#include "core/syscall.h"
 
 struct nj_packet;
 struct nj_syscall;
@@ -55,6 +56,8 @@ enum nj_kw_flag {
 	NJ_KW_BACKTRACK = 1 << 6, /* may match again further on (content, pcre) */
 	NJ_KW_OPTARG = 1 << 7,    /* value optional */
 	NJ_KW_TRANSFORM = 1 << 8, /* rewrites the current buffer (transform) */
+	NJ_KW_HOST = 1 << 9,      /* a check that syscall rules may use */
+	NJ_KW_SC_ONLY = 1 << 10,  /* a check of the system call itself: syscall rules only */
 };
 
 /* State while one rule is parsed. */
@@ -75,6 +78,8 @@ struct nj_rule_ctx {
 };
 
 /* What a payload option sees while a rule is verified. */
+struct nj_host_view;
+
 struct nj_match {
 	struct nj_detect_thread *dt;
 	const struct nj_rule *rule;
@@ -92,6 +97,9 @@ struct nj_match {
 	uint32_t b64_len;
 	bool stream;                    /* buffer is reassembled stream data */
 	struct nj_app_tx *tx;           /* transaction an app-layer buffer matched in */
+	/* the acting process (syscall rules), or the flow's local process
+	 * (packet rules); NULL when unknown */
+	const struct nj_host_view *host;
 };
 
 struct nj_keyword {
@@ -182,6 +190,11 @@ struct nj_rule {
 	/* threshold / detection_filter / threshold.config entries gating the
 	 * alert once the rule matched (threshold.h); NULL if none */
 	struct nj_gate *gate;
+
+	/* syscall rules: the event types selected by `syscall:` (all when
+	 * the rule has none) */
+	struct nj_sc_set sc_types;
+	bool sc_all;
 
 	const struct nj_content *fp;    /* fast pattern, NULL if none */
 	int fp_buf;

@@ -14,6 +14,7 @@
 
 #include "detect/addrport.h"
 #include "detect/engine.h"
+#include "detect/host_buffers.h"
 #include "detect/keywords.h"
 #include "detect/rule.h"
 #include "detect/threshold.h"
@@ -242,6 +243,22 @@ static bool is_relative(const struct nj_keyword *kw, const char *val)
 	return strstr(val, "relative") != NULL;
 }
 
+/* Checks of the packet (ttl, flow, dsize...) have no meaning in a syscall
+ * rule, and those of the system call (ret, open.flags...) none in a packet
+ * rule. */
+static int kind_mismatch(struct nj_rule_ctx *rc, const struct nj_keyword *kw)
+{
+	bool sc = rc->rule->proto == NJ_RPROTO_SYSCALL;
+	bool check = !(kw->flags & (NJ_KW_PAYLOAD | NJ_KW_MODIFIER | NJ_KW_STICKY | NJ_KW_META |
+				    NJ_KW_TRANSFORM)) && (kw->match || kw->post);
+
+	if (!sc && (kw->flags & NJ_KW_SC_ONLY))
+		return nj_rule_error(rc, "only in syscall rules");
+	if (sc && check && !(kw->flags & NJ_KW_HOST) && kw != &kw_noalert)
+		return nj_rule_error(rc, "not valid in syscall rules");
+	return 0;
+}
+
 static int apply_option(struct nj_rule_ctx *rc, char *name, char *val)
 {
 	const struct nj_keyword *kw = nj_keyword_lookup(name);
@@ -254,6 +271,8 @@ static int apply_option(struct nj_rule_ctx *rc, char *name, char *val)
 	}
 	rc->kw_name = kw->name;
 	rc->opt_buf = -1;
+	if (kind_mismatch(rc, kw) < 0)
+		return -1;
 	if (!val && !(kw->flags & (NJ_KW_NOARG | NJ_KW_OPTARG)))
 		return nj_rule_error(rc, "needs a value");
 	if (kw->parse && kw->parse(rc, val, &data) < 0)
@@ -363,6 +382,9 @@ static void choose_fast_pattern(struct nj_rule *r)
 		if (l->ntransforms || l->buf == NJ_BUF_BASE64_DATA || l->buf == NJ_BUF_IPV4_HDR ||
 		    l->buf == NJ_BUF_IPV6_HDR || l->buf == NJ_BUF_TCP_HDR || l->buf == NJ_BUF_UDP_HDR)
 			continue;
+		/* a packet rule's process buffers are not scanned per packet */
+		if (r->proto != NJ_RPROTO_SYSCALL && nj_buf_is_host(l->buf))
+			continue;
 		for (uint16_t j = 0; j < l->n; j++) {
 			const struct nj_opt *o = l->opts[j];
 			if (strcmp(o->kw->name, "content") != 0)
@@ -385,6 +407,24 @@ static void choose_fast_pattern(struct nj_rule *r)
 	r->fp_buf = best_buf;
 }
 
+/* Syscall rules inspect the host buffers only; file.* exist for system
+ * calls only. */
+static int buffer_mismatch(struct nj_rule_ctx *rc, const struct nj_opt *o)
+{
+	bool sc = rc->rule->proto == NJ_RPROTO_SYSCALL;
+
+	if (!(o->kw->flags & (NJ_KW_PAYLOAD | NJ_KW_TRANSFORM)))
+		return 0;
+	rc->kw_name = o->kw->name;
+	if (sc && (o->buf < 0 || !(nj_buf_is_host(o->buf) || o->buf == NJ_BUF_BASE64_DATA)))
+		return nj_rule_error(rc, "a syscall rule inspects proc.*, file.* or user.name, not %s",
+				     o->buf < 0 ? "packet data" : nj_buf_name(o->buf));
+	if (!sc && o->buf >= 0 && nj_buf_is_file(o->buf))
+		return nj_rule_error(rc, "%s only in syscall rules", nj_buf_name(o->buf));
+	rc->kw_name = NULL;
+	return 0;
+}
+
 static int finalize(struct nj_rule_ctx *rc)
 {
 	struct nj_rule *r = rc->rule;
@@ -394,6 +434,8 @@ static int finalize(struct nj_rule_ctx *rc)
 	for (uint16_t i = 0; i < r->nopts; i++) {
 		struct nj_opt *o = &r->opts[i];
 		int rc2 = 0;
+		if (buffer_mismatch(rc, o) < 0)
+			return -1;
 		if (o->kw->flags & NJ_KW_TRANSFORM) {
 			if (o->buf < 0)
 				o->buf = default_buffer(r);
@@ -460,6 +502,7 @@ struct nj_rule *nj_rule_parse(struct nj_detect_build *b, const char *text, char 
 	}
 	r->info.gid = 1;
 	r->fp_buf = -1;
+	r->sc_all = true;
 	nj_names_free(&b->rule_vars);
 	if (parse_header(&rc, text, &opts) < 0)
 		goto fail;

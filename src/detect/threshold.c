@@ -32,7 +32,8 @@
 /* ---- specs ---- */
 
 static const char *const type_names[] = { "limit", "threshold", "both", "backoff", "detection", "rate" };
-static const char *const track_names[] = { "by_src", "by_dst", "by_rule", "by_both", "by_flow", "by_either" };
+static const char *const track_names[] = { "by_src", "by_dst", "by_rule", "by_both", "by_flow", "by_either",
+						   "by_process" };
 
 static int lookup(const char *const *names, size_t n, const char *s)
 {
@@ -109,7 +110,7 @@ int nj_thr_spec_parse(const char *s, bool detection_filter, struct nj_thr_spec *
 			out->type = (uint8_t)k;
 			have_type = true;
 		} else if (strcmp(key, "track") == 0) {
-			if ((k = lookup(track_names, 5, val)) < 0)
+			if ((k = lookup(track_names, 7, val)) < 0 || k == NJ_TRACK_EITHER)
 				goto bad;
 			out->track = (uint8_t)k;
 			have_track = true;
@@ -196,6 +197,7 @@ struct thr_key {
 	uint8_t kind, track;
 	struct nj_addr a, b;
 	uint64_t flow_id;
+	uint32_t pid;
 };
 
 struct thr_entry {
@@ -310,33 +312,44 @@ static struct thr_entry *find(struct nj_thr_table *t, const struct thr_key *k, i
 	return e;
 }
 
-static bool make_key(const struct nj_rule *r, const struct nj_thr_spec *s, const struct nj_packet *p,
+/* A host (by_src, by_dst) of an event without addresses is its process. */
+static bool host_key(const struct nj_addr *a, const struct nj_gate_subject *s, struct thr_key *k)
+{
+	if (a) {
+		k->a = *a;
+		return true;
+	}
+	k->pid = s->pid;
+	return s->pid != 0;
+}
+
+static bool make_key(const struct nj_rule *r, const struct nj_thr_spec *sp, const struct nj_gate_subject *s,
 		     struct thr_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->gid = r->info.gid;
 	k->sid = r->info.sid;
-	k->kind = s->type;
-	k->track = s->track;
-	switch (s->track) {
+	k->kind = sp->type;
+	k->track = sp->track;
+	switch (sp->track) {
 	case NJ_TRACK_SRC:
-		k->a = p->src;
-		break;
+		return host_key(s->src, s, k);
 	case NJ_TRACK_DST:
-		k->a = p->dst;
-		break;
+		return host_key(s->dst, s, k);
 	case NJ_TRACK_BOTH: {
+		if (!s->src || !s->dst)
+			return host_key(NULL, s, k);
 		/* the pair, whichever way the packet goes */
-		bool swap = memcmp(&p->src, &p->dst, sizeof(p->src)) > 0;
-		k->a = swap ? p->dst : p->src;
-		k->b = swap ? p->src : p->dst;
+		bool swap = memcmp(s->src, s->dst, sizeof(*s->src)) > 0;
+		k->a = swap ? *s->dst : *s->src;
+		k->b = swap ? *s->src : *s->dst;
 		break;
 	}
 	case NJ_TRACK_FLOW:
-		if (!p->flow)
-			return false;
-		k->flow_id = p->flow->flow_id;
-		break;
+		k->flow_id = s->flow_id;
+		return s->flow_id != 0;
+	case NJ_TRACK_PROCESS:
+		return host_key(NULL, s, k);
 	default:
 		break;
 	}
@@ -432,14 +445,14 @@ static int handle(struct thr_entry *e, bool fresh, const struct nj_thr_spec *s, 
 }
 
 static int apply(struct nj_thr_table *t, const struct nj_rule *r, const struct nj_thr_spec *s,
-		 const struct nj_packet *p, uint8_t *action)
+		 const struct nj_gate_subject *subj, uint8_t *action)
 {
 	struct thr_key k;
-	int64_t now = (int64_t)p->ts.tv_sec * 1000000 + p->ts.tv_usec;
+	int64_t now = (int64_t)subj->ts.tv_sec * 1000000 + subj->ts.tv_usec;
 	bool fresh;
 	int ret;
 
-	if (!make_key(r, s, p, &k))
+	if (!make_key(r, s, subj, &k))
 		return s->type == NJ_THR_RATE;
 	pthread_mutex_lock(&t->lock);
 	struct thr_entry *e = find(t, &k, now / 1000000, &fresh);
@@ -448,21 +461,26 @@ static int apply(struct nj_thr_table *t, const struct nj_rule *r, const struct n
 	return ret;
 }
 
-static bool suppressed(const struct nj_gate *g, const struct nj_packet *p)
+static bool addr_in(const struct nj_addrset *set, const struct nj_addr *a)
+{
+	return a && nj_addrset_match(set, a);
+}
+
+static bool suppressed(const struct nj_gate *g, const struct nj_gate_subject *p)
 {
 	for (uint32_t i = 0; i < g->nsup; i++) {
 		const struct nj_suppress *s = &g->sup[i];
 		switch (s->track) {
 		case NJ_TRACK_SRC:
-			if (nj_addrset_match(s->ips, &p->src))
+			if (addr_in(s->ips, p->src))
 				return true;
 			break;
 		case NJ_TRACK_DST:
-			if (nj_addrset_match(s->ips, &p->dst))
+			if (addr_in(s->ips, p->dst))
 				return true;
 			break;
 		case NJ_TRACK_EITHER:
-			if (nj_addrset_match(s->ips, &p->src) || nj_addrset_match(s->ips, &p->dst))
+			if (addr_in(s->ips, p->src) || addr_in(s->ips, p->dst))
 				return true;
 			break;
 		default:
@@ -472,7 +490,7 @@ static bool suppressed(const struct nj_gate *g, const struct nj_packet *p)
 	return false;
 }
 
-int nj_gate_check(struct nj_thr_table *t, const struct nj_rule *r, const struct nj_packet *p,
+int nj_gate_check(struct nj_thr_table *t, const struct nj_rule *r, const struct nj_gate_subject *p,
 		  uint8_t *action)
 {
 	const struct nj_gate *g = r->gate;
@@ -545,7 +563,7 @@ static int parse_cfg_items(char *s, struct cfg_line *c, bool suppress, char *err
 			c->spec.type = (uint8_t)k;
 			c->has_type = true;
 		} else if (strcmp(key, "track") == 0) {
-			k = lookup(track_names, 6, val);
+			k = lookup(track_names, 7, val);
 			if (k < 0 || (suppress ? (k != NJ_TRACK_SRC && k != NJ_TRACK_DST && k != NJ_TRACK_EITHER)
 					       : k == NJ_TRACK_EITHER))
 				goto bad;

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <sys/time.h>
 
+#include "core/addr.h"
+
 struct nj_packet;
 struct nj_rule;
 struct nj_ruleset;
@@ -25,7 +27,7 @@ struct nj_addrset;
 enum nj_thr_type { NJ_THR_LIMIT, NJ_THR_THRESHOLD, NJ_THR_BOTH, NJ_THR_BACKOFF, NJ_THR_DETECTION,
 		   NJ_THR_RATE };
 enum nj_thr_track { NJ_TRACK_SRC, NJ_TRACK_DST, NJ_TRACK_RULE, NJ_TRACK_BOTH, NJ_TRACK_FLOW,
-		    NJ_TRACK_EITHER };
+		    NJ_TRACK_EITHER, NJ_TRACK_PROCESS };
 
 struct nj_thr_spec {
 	uint8_t type;                   /* enum nj_thr_type */
@@ -71,9 +73,20 @@ void nj_thr_table_free(struct nj_thr_table *t);
 /* Entries in use (tests). */
 uint32_t nj_thr_table_count(struct nj_thr_table *t);
 
-/* For a rule that matched packet p: 1 to alert (*action set to the action
- * to report, the rule's own unless a rate_filter changed it), 0 not to. */
-int nj_gate_check(struct nj_thr_table *t, const struct nj_rule *r, const struct nj_packet *p,
+/* What a matched rule is counted by: the event's time, its addresses
+ * (NULL for a system call without a socket), its flow (0 if none) and the
+ * acting or owning process (0 if unknown). by_src/by_dst of an event
+ * without addresses count by process; by_process always does. */
+struct nj_gate_subject {
+	struct timeval ts;
+	const struct nj_addr *src, *dst;
+	uint64_t flow_id;
+	uint32_t pid;
+};
+
+/* For a rule that matched: 1 to alert (*action set to the action to
+ * report, the rule's own unless a rate_filter changed it), 0 not to. */
+int nj_gate_check(struct nj_thr_table *t, const struct nj_rule *r, const struct nj_gate_subject *s,
 		  uint8_t *action);
 
 /* Loads a threshold.config file into the rule set (after its rules are

@@ -12,6 +12,9 @@
 #include "core/counters.h"
 #include "core/flow.h"
 #include "core/packet.h"
+#include "core/process.h"
+#include "core/syscall.h"
+#include "core/syscall_json.h"
 #include "decode/event_list.h"
 #include "output/community_id.h"
 #include "output/eve.h"
@@ -338,6 +341,25 @@ static void put_printable(struct nj_json *j, const uint8_t *s, uint32_t n)
 	nj_json_raw(j, "\"", 1);
 }
 
+/* A socket event's ends, initiator as source (a listener has only a
+ * destination). */
+static void put_socket_ends(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_syscall *sc)
+{
+	struct nj_sc_ends e;
+	char pb[8];
+
+	nj_syscall_ends(sc, &e);
+	if (e.src && e.dst) {
+		put_tuple(j, e.src, e.sport, e.dst, e.dport, e.proto);
+		put_community_id(o, j, e.src, e.sport, e.dst, e.dport, e.proto);
+	} else if (e.dst) {
+		put_addr(j, "dest_ip", e.dst);
+		if (proto_has_ports(e.proto))
+			nj_json_uint(j, "dest_port", e.dport);
+		nj_json_str(j, "proto", nj_eve_proto_name(e.proto, pb, sizeof(pb)));
+	}
+}
+
 int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_alert *a)
 {
 	const struct nj_packet *p = a->p;
@@ -362,6 +384,8 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 			put_tuple(j, &f->client, f->cport, &f->server, f->sport, f->proto);
 			put_community_id(o, j, &f->client, f->cport, &f->server, f->sport,
 					 f->proto);
+		} else if (a->sc) {
+			put_socket_ends(o, j, a->sc);
 		}
 	}
 	if (a->tx)
@@ -376,7 +400,13 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 		a->tx->log_json(a->tx, j);
 	if (f)
 		put_flow_summary(j, f);
-	if (o->payload || o->payload_printable) {
+	if (a->sc) {
+		nj_json_process(j, a->sc->proc, a->sc);
+		nj_json_syscall(j, a->sc);
+	} else if (f && f->owner) {
+		nj_json_process(j, &f->owner->p, NULL);
+	}
+	if (p && (o->payload || o->payload_printable)) {
 		const uint8_t *pl = a->payload ? a->payload : (p ? p->payload : NULL);
 		uint32_t plen = a->payload ? a->payload_len : (p ? p->payload_len : 0);
 		if (o->payload)

@@ -14,6 +14,8 @@
 #include "core/alert.h"
 #include "core/counters.h"
 #include "core/packet.h"
+#include "core/process.h"
+#include "core/syscall.h"
 #include "output/eve.h"
 #include "output/fastlog.h"
 
@@ -98,7 +100,10 @@ int nj_fastlog_format(const struct nj_alert *a, char *buf, size_t len)
 		if (has_ports(p->proto))
 			add(&l, ":%u", dp);
 	} else if (a->sc) {
-		add(&l, " {SYSCALL}");
+		/* {SYSCALL} name[pid] exe */
+		const struct nj_process *pr = a->sc->proc;
+		add(&l, " {SYSCALL} %s[%u] ", nj_sc_type_name(a->sc->type), a->sc->pid);
+		add_text(&l, pr && pr->exe[0] ? pr->exe : a->sc->comm);
 	}
 	add(&l, "\n");
 	return l.full ? -ENOSPC : (int)l.len;

@@ -33,6 +33,8 @@
 #include "core/counters.h"
 #include "core/flow.h"
 #include "core/packet.h"
+#include "core/process.h"
+#include "core/syscall.h"
 #include "output/community_id.h"
 #include "output/unified2.h"
 
@@ -76,17 +78,25 @@ static void put_event(struct wbuf *b, const struct nj_unified2 *u, uint32_t even
 {
 	const struct nj_rule_info *r = a->rule;
 	const struct nj_packet *p = a->p;
-	bool v6 = p && p->ip_ver == 6;
-	bool ip = p && (p->ip_ver == 4 || p->ip_ver == 6);
+	struct nj_sc_ends e = { 0 };
+	static const struct nj_addr none;
+	const struct nj_addr *src = &none, *dst = &none;
 	uint16_t sp = 0, dp = 0;
+	uint8_t proto = 0;
 
-	if (ip && (p->proto == 1 || p->proto == 58)) {
-		sp = p->icmp.type;
-		dp = p->icmp.code;
-	} else if (ip) {
-		sp = p->sport;
-		dp = p->dport;
+	if (p && (p->ip_ver == 4 || p->ip_ver == 6)) {
+		src = &p->src, dst = &p->dst, proto = p->proto;
+		bool icmp = p->proto == 1 || p->proto == 58;
+		sp = icmp ? p->icmp.type : p->sport;
+		dp = icmp ? p->icmp.code : p->dport;
+	} else if (a->sc) {
+		/* a socket event: its ends, initiator as source */
+		nj_syscall_ends(a->sc, &e);
+		if (e.src && e.dst && e.src->family == e.dst->family) {
+			src = e.src, dst = e.dst, proto = e.proto, sp = e.sport, dp = e.dport;
+		}
 	}
+	bool v6 = src->family == 6;
 	put32(b, v6 ? NJ_U2_IDS_EVENT_IPV6_V2 : NJ_U2_IDS_EVENT_V2);
 	put32(b, v6 ? 84 : 60);
 	put32(b, u->sensor_id);
@@ -98,19 +108,11 @@ static void put_event(struct wbuf *b, const struct nj_unified2 *u, uint32_t even
 	put32(b, r->rev);
 	put32(b, a->rule->class_id);    /* order in classification.config, as Snort numbers them */
 	put32(b, (uint32_t)r->priority);
-	if (v6) {
-		put_bytes(b, p->src.b, 16);
-		put_bytes(b, p->dst.b, 16);
-	} else if (ip) {
-		put_bytes(b, p->src.b, 4);
-		put_bytes(b, p->dst.b, 4);
-	} else {
-		put32(b, 0);
-		put32(b, 0);
-	}
+	put_bytes(b, src->b, v6 ? 16 : 4);
+	put_bytes(b, dst->b, v6 ? 16 : 4);
 	put16(b, sp);
 	put16(b, dp);
-	put8(b, ip ? p->proto : 0);
+	put8(b, proto);
 	put8(b, 0);                     /* impact_flag */
 	put8(b, 0);                     /* impact */
 	put8(b, a->blocked ? 1 : 0);
@@ -224,6 +226,45 @@ static void put_flow_extras(struct wbuf *b, const struct nj_unified2 *u, uint32_
 	}
 }
 
+static void put_str_extra(struct wbuf *b, const struct nj_unified2 *u, uint32_t event_id,
+			  const struct nj_alert *a, uint32_t type, const char *s, size_t n)
+{
+	if (s && n)
+		put_extra(b, u, event_id, a, type, (const uint8_t *)s, (uint32_t)n);
+}
+
+/* The process behind the alert (the acting one of a system call, the
+ * owner of a packet's flow) and the system call. */
+static void put_process_extras(struct wbuf *b, const struct nj_unified2 *u, uint32_t event_id,
+			       const struct nj_alert *a)
+{
+	const struct nj_flow *f = a->flow ? a->flow : (a->p ? a->p->flow : NULL);
+	const struct nj_syscall *sc = a->sc;
+	const struct nj_process *pr = sc ? sc->proc : f && f->owner ? &f->owner->p : NULL;
+	uint8_t ids[12];
+	uint32_t v[3];
+
+	if (!sc && !pr)
+		return;
+	v[0] = sc ? sc->pid : pr->pid;
+	v[1] = sc ? sc->ppid : pr->ppid;
+	v[2] = sc ? sc->uid : pr->uid;
+	for (int i = 0; i < 12; i++)
+		ids[i] = (uint8_t)(v[i / 4] >> (24 - 8 * (i % 4)));
+	put_extra(b, u, event_id, a, NJ_U2_EXTRA_NJ_PROC_IDS, ids, sizeof(ids));
+	const char *name = pr && pr->name[0] ? pr->name : sc ? sc->comm : "";
+	put_str_extra(b, u, event_id, a, NJ_U2_EXTRA_NJ_PROC_NAME, name, strlen(name));
+	if (pr) {
+		put_str_extra(b, u, event_id, a, NJ_U2_EXTRA_NJ_PROC_EXE, pr->exe, strlen(pr->exe));
+		put_str_extra(b, u, event_id, a, NJ_U2_EXTRA_NJ_PROC_CMDLINE, pr->cmdline, strlen(pr->cmdline));
+	}
+	if (sc) {
+		const char *n = nj_sc_type_name(sc->type);
+		put_str_extra(b, u, event_id, a, NJ_U2_EXTRA_NJ_SYSCALL, n, strlen(n));
+		put_str_extra(b, u, event_id, a, NJ_U2_EXTRA_NJ_FILE_PATH, sc->path, sc->path ? sc->path_len : 0);
+	}
+}
+
 long nj_unified2_build(const struct nj_unified2 *u, uint32_t event_id, const struct nj_alert *a,
 		       uint8_t *out, size_t cap, size_t *need)
 {
@@ -236,6 +277,7 @@ long nj_unified2_build(const struct nj_unified2 *u, uint32_t event_id, const str
 		put_packet(&b, u, event_id, a);
 	put_tx_extras(&b, u, event_id, a);
 	put_flow_extras(&b, u, event_id, a);
+	put_process_extras(&b, u, event_id, a);
 	if (need)
 		*need = b.len;
 	return b.len <= cap ? (long)b.len : -ENOSPC;

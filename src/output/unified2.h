@@ -24,6 +24,12 @@ struct nj_alert;
 #define NJ_U2_EXTRA_HTTP_HOSTNAME 10
 #define NJ_U2_EXTRA_NJ_FLOW_ID 1001
 #define NJ_U2_EXTRA_NJ_COMMUNITY_ID 1002
+#define NJ_U2_EXTRA_NJ_PROC_IDS 1010
+#define NJ_U2_EXTRA_NJ_PROC_NAME 1011
+#define NJ_U2_EXTRA_NJ_PROC_EXE 1012
+#define NJ_U2_EXTRA_NJ_PROC_CMDLINE 1013
+#define NJ_U2_EXTRA_NJ_SYSCALL 1014
+#define NJ_U2_EXTRA_NJ_FILE_PATH 1015
 
 struct nj_unified2 {
 	pthread_mutex_t lock;
