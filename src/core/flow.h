@@ -49,6 +49,10 @@ struct nj_flow {
 	uint8_t tcp_state;              /* enum nj_tcp_state, preprocessors/stream.h */
 	bool alerted;
 	bool has_frag;                  /* a reassembled fragment was part of it */
+	bool drop;                      /* simulated IPS: a drop rule fired, later
+					 * packets are dropped (core/verdict.h) */
+	uint8_t drop_logged;            /* bit per enum nj_dir: a drop record of the
+					 * flow was written in that direction */
 	struct nj_varset bits;          /* flowbits (ids from the rule engine) */
 	void *stream;                   /* TCP session: preprocessors/stream.c */
 	void *app;                      /* app-layer state: preprocessors/app*.c */

@@ -15,6 +15,7 @@
 #include "core/counters.h"
 #include "core/flow.h"
 #include "core/packet.h"
+#include "core/verdict.h"
 #include "detect/addrport.h"
 #include "detect/engine.h"
 #include "detect/keywords.h"
@@ -315,7 +316,8 @@ static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, cons
 }
 
 static void emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, struct nj_packet *p,
-		 const struct nj_app_tx *tx, const uint8_t *payload, uint32_t plen, bool stream)
+		 const struct nj_app_tx *tx, const uint8_t *payload, uint32_t plen, bool stream,
+		 bool blocked)
 {
 	struct nj_rule_info changed;
 	const struct nj_rule_info *info = &r->info;
@@ -333,6 +335,7 @@ static void emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, s
 		.flow = p->flow,
 		.tx = tx ? tx : (p->napp_txs ? p->app_txs[0] : NULL),
 		.stream = stream,
+		.blocked = blocked,
 		.payload = payload ? payload : p->payload,
 		.payload_len = payload ? plen : p->payload_len,
 		.pkt_src = (p->flags & NJ_PKT_PSEUDO) ? "stream (flow timeout)" : "wire/pcap",
@@ -342,6 +345,12 @@ static void emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, s
 		p->flow->alerted = true;
 	nj_counter_add(c_alerts, 1);
 	nj_alert_emit(w, &a);
+}
+
+/* Drop and reject act only in (simulated) IPS mode. */
+static bool blocks(uint8_t action)
+{
+	return nj_verdict_ips() && (action == NJ_ACTION_DROP || action == NJ_ACTION_REJECT);
 }
 
 /* Returns 1 when the rule matched (whether or not it alerted). */
@@ -377,14 +386,18 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 		nj_varset_add(&m.tx->matched, r->num);
 	for (uint16_t i = 0; i < r->nposts; i++)
 		r->posts[i]->kw->post(&m, r->posts[i]->data);
-	if (r->info.action == NJ_ACTION_PASS || (r->flags & NJ_RULE_NOALERT))
+	if (r->info.action == NJ_ACTION_PASS)
 		return 1;
-	/* Thresholds gate the alert only: the rule matched and its
-	 * post-match actions (flowbits) took effect either way. */
+	/* Thresholds gate the alert and the drop only: the rule matched and
+	 * its post-match actions (flowbits) took effect either way. */
 	uint8_t action = r->info.action;
 	if (r->gate && (!nj_gate_check(dt->rs->thr, r, p, &action) || action == NJ_ACTION_PASS))
 		return 1;
-	emit(w, r, action, p, m.tx, payload, plen, stream);
+	bool blocked = blocks(action);
+	if (blocked)
+		nj_packet_drop(p, NJ_DROP_RULES, &r->info);
+	if (!(r->flags & NJ_RULE_NOALERT))
+		emit(w, r, action, p, m.tx, payload, plen, stream, blocked);
 	return 1;
 }
 
@@ -508,10 +521,13 @@ static void stage_fini(struct nj_worker *w, void *ctx)
 static int stage_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 {
 	struct nj_detect_thread *dt = sync_thread(w, ctx);
+	struct nj_packet *p = ev->pkt;
 
-	if (dt)
-		nj_detect_packet(dt, w, ev->pkt);
-	return NJ_BUS_CONTINUE;
+	/* a dropped flow is not inspected any more, not even its flush at
+	 * flow end */
+	if (dt && !(p->flow && p->flow->drop))
+		nj_detect_packet(dt, w, p);
+	return (p->flags & NJ_PKT_DROP) ? NJ_BUS_DROP : NJ_BUS_CONTINUE;
 }
 
 static const struct nj_stage detect_stage = {

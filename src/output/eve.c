@@ -15,6 +15,7 @@
 #include "decode/event_list.h"
 #include "output/community_id.h"
 #include "output/eve.h"
+#include "output/eve_int.h"
 
 /* Decoder event names by enum nj_decode_event value (0 is "none"). Built
  * from the shared list so that outputs need not link the decoders. */
@@ -197,7 +198,7 @@ static void record_start(struct nj_json *j, const struct nj_packet *p, const str
 	put_vlan(j, p->vlan, p->vlan_count < NJ_MAX_VLAN ? p->vlan_count : NJ_MAX_VLAN);
 }
 
-static void packet_header(const struct nj_eve_opts *o, struct nj_json *j,
+void nj_eve_packet_header(const struct nj_eve_opts *o, struct nj_json *j,
 			  const struct nj_packet *p, const struct nj_flow *f,
 			  const struct timeval *ts, const char *event_type)
 {
@@ -269,8 +270,7 @@ static void put_source_target(struct nj_json *j, const struct nj_rule_info *r,
 	}
 }
 
-static void put_alert_object(const struct nj_eve_opts *o, struct nj_json *j,
-			     const struct nj_alert *a)
+void nj_eve_put_alert(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_alert *a)
 {
 	const struct nj_rule_info *r = a->rule;
 
@@ -347,7 +347,7 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 	if (!a->rule)
 		return -EINVAL;
 	if (p) {
-		packet_header(o, j, p, f, &a->ts, "alert");
+		nj_eve_packet_header(o, j, p, f, &a->ts, "alert");
 		if (o->pkt_src && a->pkt_src)
 			nj_json_str(j, "pkt_src", a->pkt_src);
 	} else {
@@ -366,7 +366,7 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 	}
 	if (a->tx)
 		nj_json_uint(j, "tx_id", a->tx->id);
-	put_alert_object(o, j, a);
+	nj_eve_put_alert(o, j, a);
 	put_app_proto(j, f);
 	if (p && p->dir == NJ_DIR_TO_SERVER)
 		nj_json_str(j, "direction", "to_server");
@@ -491,7 +491,7 @@ int nj_eve_format_anomaly(const struct nj_eve_opts *o, struct nj_json *j,
 		snprintf(unknown, sizeof(unknown), "unknown.%d", ev);
 		name = unknown;
 	}
-	packet_header(o, j, p, p->flow, &p->ts, "anomaly");
+	nj_eve_packet_header(o, j, p, p->flow, &p->ts, "anomaly");
 	nj_json_object_open(j, "anomaly");
 	nj_json_str(j, "type", "decode");
 	nj_json_str(j, "event", name);
@@ -540,7 +540,7 @@ static void json_key_init(void)
 	pthread_key_create(&json_key, json_destroy);
 }
 
-static struct nj_json *thread_json(void)
+struct nj_json *nj_eve_thread_json(void)
 {
 	struct nj_json *j;
 
@@ -558,7 +558,7 @@ static struct nj_json *thread_json(void)
 
 static int errors_id = -1;
 
-static void emit(struct nj_eve *e, struct nj_json *j, int rc)
+void nj_eve_emit(struct nj_eve *e, struct nj_json *j, int rc)
 {
 	if (rc == 0) {
 		nj_json_raw(j, "\n", 1);
@@ -574,43 +574,43 @@ static void emit(struct nj_eve *e, struct nj_json *j, int rc)
 
 void nj_eve_write_alert(struct nj_eve *e, const struct nj_alert *a)
 {
-	struct nj_json *j = thread_json();
+	struct nj_json *j = nj_eve_thread_json();
 
 	if (e && j && e->opts.alert)
-		emit(e, j, nj_eve_format_alert(&e->opts, j, a));
+		nj_eve_emit(e, j, nj_eve_format_alert(&e->opts, j, a));
 }
 
 void nj_eve_write_flow(struct nj_eve *e, const struct nj_flow *f)
 {
-	struct nj_json *j = thread_json();
+	struct nj_json *j = nj_eve_thread_json();
 
 	if (e && j && e->opts.flow)
-		emit(e, j, nj_eve_format_flow(&e->opts, j, f));
+		nj_eve_emit(e, j, nj_eve_format_flow(&e->opts, j, f));
 }
 
 void nj_eve_write_stats(struct nj_eve *e, const struct timeval *now, uint64_t uptime)
 {
-	struct nj_json *j = thread_json();
+	struct nj_json *j = nj_eve_thread_json();
 
 	if (e && j && e->opts.stats)
-		emit(e, j, nj_eve_format_stats(j, now, uptime));
+		nj_eve_emit(e, j, nj_eve_format_stats(j, now, uptime));
 }
 
 void nj_eve_write_tx(struct nj_eve *e, const struct nj_packet *p, const struct nj_app_tx *tx)
 {
-	struct nj_json *j = thread_json();
+	struct nj_json *j = nj_eve_thread_json();
 
 	if (!e || !j || tx->proto >= NJ_APP__COUNT || !e->opts.app[tx->proto] || !tx->log_json)
 		return;
-	emit(e, j, nj_eve_format_tx(&e->opts, j, p, tx));
+	nj_eve_emit(e, j, nj_eve_format_tx(&e->opts, j, p, tx));
 }
 
 void nj_eve_write_anomaly(struct nj_eve *e, const struct nj_packet *p)
 {
-	struct nj_json *j = thread_json();
+	struct nj_json *j = nj_eve_thread_json();
 
 	if (!e || !j || !e->opts.anomaly)
 		return;
 	for (unsigned i = 0; i < p->nevents && i < NJ_MAX_PKT_EVENTS; i++)
-		emit(e, j, nj_eve_format_anomaly(&e->opts, j, p, p->events[i]));
+		nj_eve_emit(e, j, nj_eve_format_anomaly(&e->opts, j, p, p->events[i]));
 }

@@ -23,13 +23,17 @@ struct nj_flow;
 struct nj_packet;
 
 struct nj_eve_opts {
-	bool alert, flow, anomaly, stats;
+	bool alert, flow, anomaly, stats, drop;
 	bool app[NJ_APP__COUNT];        /* http, dns, tls records, per protocol */
 	/* alert options */
 	bool payload, payload_printable, packet, metadata, rule, pkt_src;
 	bool community_id;
 	uint16_t community_id_seed;
 	unsigned stats_interval;        /* seconds */
+	/* drop options: the dropping rule's alert object in the record
+	 * (`alerts`), every packet of a dropped flow (`flows: all`) rather
+	 * than the first per direction (`start`) */
+	bool drop_alerts, drop_flows_all;
 };
 
 /* Reads outputs.eve.types.* and outputs.eve.community-id[-seed]. Types
@@ -63,6 +67,9 @@ int nj_eve_format_stats(struct nj_json *j, const struct timeval *now, uint64_t u
 int nj_eve_format_anomaly(const struct nj_eve_opts *o, struct nj_json *j,
 			  const struct nj_packet *p, int ev);
 
+/* A packet the simulated IPS dropped (event_type "drop"). */
+int nj_eve_format_drop(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_packet *p);
+
 /* Writers: format and write to the sinks; failures are counted in
  * output.errors. Safe from any thread. */
 void nj_eve_write_alert(struct nj_eve *e, const struct nj_alert *a);
@@ -70,6 +77,8 @@ void nj_eve_write_flow(struct nj_eve *e, const struct nj_flow *f);
 void nj_eve_write_stats(struct nj_eve *e, const struct timeval *now, uint64_t uptime);
 void nj_eve_write_tx(struct nj_eve *e, const struct nj_packet *p, const struct nj_app_tx *tx);
 void nj_eve_write_anomaly(struct nj_eve *e, const struct nj_packet *p);
+/* Marks the packet's flow as logged in its direction (flows: start). */
+void nj_eve_write_drop(struct nj_eve *e, const struct nj_packet *p);
 
 /* Shared with fast.log: Suricata's protocol name ("TCP", "IPv6-ICMP"), or
  * the number written into buf. */

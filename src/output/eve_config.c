@@ -121,6 +121,10 @@ void nj_eve_opts_load(struct nj_eve_opts *o, const struct nj_config *cfg)
 	v = type_opt(cfg, &t, "interval");
 	if (v && atoi(v) > 0)
 		o->stats_interval = (unsigned)atoi(v);
+	o->drop = type_on(cfg, "drop", &t);
+	o->drop_alerts = truth(type_opt(cfg, &t, "alerts"), false);
+	v = type_opt(cfg, &t, "flows");
+	o->drop_flows_all = v && !strcmp(v, "all");
 	o->app[NJ_APP_HTTP] = type_on(cfg, "http", &t);
 	o->app[NJ_APP_DNS] = type_on(cfg, "dns", &t);
 	o->app[NJ_APP_TLS] = type_on(cfg, "tls", &t);
