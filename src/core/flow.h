@@ -57,6 +57,7 @@ struct nj_flow {
 	void *stream;                   /* TCP session: preprocessors/stream.c */
 	void *app;                      /* app-layer state: preprocessors/app*.c */
 	void *detect;                   /* rule-engine state: src/detect/ */
+	void *detect_vars;              /* flow variables: src/detect/capture.c */
 };
 
 /* Hooks called for every flow that ends, in registration order, before its

@@ -17,6 +17,7 @@
 #include "core/packet.h"
 #include "core/verdict.h"
 #include "detect/addrport.h"
+#include "detect/capture.h"
 #include "detect/engine.h"
 #include "detect/keywords.h"
 #include "detect/prefilter.h"
@@ -38,6 +39,7 @@ struct nj_detect_thread {
 	/* prefilter inputs of the packet being inspected */
 	struct nj_pf_input *in;
 	uint32_t incap;
+	struct nj_captures *captures;   /* named pcre captures */
 };
 
 static int c_alerts = -1, c_inspected = -1, c_candidates = -1, c_budget = -1, c_xform = -1;
@@ -49,7 +51,8 @@ struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs)
 	if (!dt)
 		return NULL;
 	dt->rs = rs;
-	if (rs->pf && !(dt->pf = nj_pf_thread_new(rs->pf))) {
+	if ((rs->pf && !(dt->pf = nj_pf_thread_new(rs->pf))) || !(dt->captures = nj_captures_new())) {
+		nj_pf_thread_free(dt->pf);
 		free(dt);
 		return NULL;
 	}
@@ -72,6 +75,7 @@ void nj_detect_thread_free(struct nj_detect_thread *dt)
 		return;
 	__atomic_sub_fetch(&((struct nj_ruleset *)dt->rs)->users, 1, __ATOMIC_ACQ_REL);
 	nj_pf_thread_free(dt->pf);
+	nj_captures_free(dt->captures);
 	free(dt->xbuf[0]);
 	free(dt->xbuf[1]);
 	free(dt->in);
@@ -315,7 +319,13 @@ static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, cons
 	return 1;
 }
 
-static void emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, struct nj_packet *p,
+struct nj_captures *nj_detect_captures(struct nj_detect_thread *dt)
+{
+	return dt ? dt->captures : NULL;
+}
+
+static void emit(struct nj_detect_thread *dt, struct nj_worker *w, const struct nj_rule *r,
+		 uint8_t action, struct nj_packet *p,
 		 const struct nj_app_tx *tx, const uint8_t *payload, uint32_t plen, bool stream,
 		 bool blocked)
 {
@@ -341,6 +351,7 @@ static void emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, s
 		.pkt_src = (p->flags & NJ_PKT_PSEUDO) ? "stream (flow timeout)" : "wire/pcap",
 	};
 
+	nj_captures_view(dt->captures, p->flow, &dt->rs->build, &a);
 	if (p->flow)
 		p->flow->alerted = true;
 	nj_counter_add(c_alerts, 1);
@@ -363,6 +374,7 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 
 	if (!proto_match(r, p) || !header_match(r, p))
 		return 0;
+	nj_captures_rule(dt->captures);
 	for (uint16_t i = 0; i < r->nchecks; i++)
 		if (!r->checks[i]->kw->match(&m, r->checks[i]->data))
 			return 0;
@@ -384,6 +396,7 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 	}
 	if (m.tx)
 		nj_varset_add(&m.tx->matched, r->num);
+	nj_captures_commit(dt->captures, p->flow);
 	for (uint16_t i = 0; i < r->nposts; i++)
 		r->posts[i]->kw->post(&m, r->posts[i]->data);
 	if (r->info.action == NJ_ACTION_PASS)
@@ -397,7 +410,7 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 	if (blocked)
 		nj_packet_drop(p, NJ_DROP_RULES, &r->info);
 	if (!(r->flags & NJ_RULE_NOALERT))
-		emit(w, r, action, p, m.tx, payload, plen, stream, blocked);
+		emit(dt, w, r, action, p, m.tx, payload, plen, stream, blocked);
 	return 1;
 }
 
@@ -448,6 +461,7 @@ void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct n
 	if (!p->ip_ver || !rs->pf || (p->flags & NJ_PKT_NO_INSPECT))
 		return;
 	nj_counter_add(c_inspected, 1);
+	nj_captures_packet(dt->captures);
 	if (p->stream) {
 		add_input(dt, &nin, NJ_BUF_PKT, p->stream->data, p->stream->len,
 			  (uint8_t)~(1u << NJ_PC_TCP_PKT));

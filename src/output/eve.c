@@ -317,12 +317,12 @@ static void put_app_proto(struct nj_json *j, const struct nj_flow *f)
 }
 
 /* Printable bytes as they are, anything else as '.', like Suricata. */
-static void put_printable(struct nj_json *j, const uint8_t *s, uint32_t n)
+static void put_printable(struct nj_json *j, const char *key, const uint8_t *s, uint32_t n)
 {
 	uint8_t tmp[256];
 	uint32_t used = 0;
 
-	nj_json_strn(j, "payload_printable", NULL, 0);
+	nj_json_strn(j, key, NULL, 0);
 	/* reopen the string: drop the closing quote and append in chunks */
 	if (j->oom)
 		return;
@@ -336,6 +336,31 @@ static void put_printable(struct nj_json *j, const uint8_t *s, uint32_t n)
 		}
 	}
 	nj_json_raw(j, "\"", 1);
+}
+
+/* One array of {name: printable value} objects, as Suricata logs them. */
+static void put_var_array(struct nj_json *j, const char *key, const struct nj_alert_var *v, uint32_t n)
+{
+	if (!n)
+		return;
+	nj_json_array_open(j, key);
+	for (uint32_t i = 0; i < n; i++) {
+		nj_json_object_open(j, NULL);
+		put_printable(j, v[i].name, v[i].value, v[i].len);
+		nj_json_object_close(j);
+	}
+	nj_json_array_close(j);
+}
+
+/* Suricata's top-level "metadata": the packet and flow variables. */
+static void put_vars(struct nj_json *j, const struct nj_alert *a)
+{
+	if (!a->npktvars && !a->nflowvars)
+		return;
+	nj_json_object_open(j, "metadata");
+	put_var_array(j, "pktvars", a->pktvars, a->npktvars);
+	put_var_array(j, "flowvars", a->flowvars, a->nflowvars);
+	nj_json_object_close(j);
 }
 
 int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_alert *a)
@@ -364,6 +389,8 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 					 f->proto);
 		}
 	}
+	if (o->metadata)
+		put_vars(j, a);
 	if (a->tx)
 		nj_json_uint(j, "tx_id", a->tx->id);
 	nj_eve_put_alert(o, j, a);
@@ -382,7 +409,7 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 		if (o->payload)
 			nj_json_base64(j, "payload", pl, pl ? plen : 0);
 		if (o->payload_printable)
-			put_printable(j, pl, pl ? plen : 0);
+			put_printable(j, "payload_printable", pl, pl ? plen : 0);
 		nj_json_uint(j, "stream", a->stream ? 1 : 0);
 	}
 	if (o->packet && p && p->data) {
