@@ -549,6 +549,7 @@ void nj_eve_free(struct nj_eve *e)
 	if (!e)
 		return;
 	nj_sinks_close(&e->sinks);
+	nj_eve_stats_state_free(&e->stats);
 	free(e);
 }
 
@@ -620,7 +621,7 @@ void nj_eve_write_stats(struct nj_eve *e, const struct timeval *now, uint64_t up
 	struct nj_json *j = nj_eve_thread_json();
 
 	if (e && j && e->opts.stats)
-		nj_eve_emit(e, j, nj_eve_format_stats(j, now, uptime));
+		nj_eve_emit(e, j, nj_eve_format_stats_with(&e->opts, &e->stats, j, now, uptime));
 }
 
 void nj_eve_write_tx(struct nj_eve *e, const struct nj_packet *p, const struct nj_app_tx *tx)

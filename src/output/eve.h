@@ -30,6 +30,10 @@ struct nj_eve_opts {
 	bool community_id;
 	uint16_t community_id_seed;
 	unsigned stats_interval;        /* seconds */
+	/* stats options: the counters summed over threads (`totals`),
+	 * each thread's under "threads" (`threads`), "<name>_delta" after
+	 * each value (`deltas`) */
+	bool stats_totals, stats_threads, stats_deltas;
 	/* drop options: the dropping rule's alert object in the record
 	 * (`alerts`), every packet of a dropped flow (`flows: all`) rather
 	 * than the first per direction (`start`) */
@@ -42,9 +46,20 @@ struct nj_eve_opts {
  * type is on. */
 void nj_eve_opts_load(struct nj_eve_opts *o, const struct nj_config *cfg);
 
+/* The counter values of the last stats record, for deltas: the totals
+ * and each thread's (NJ_MAX_COUNTERS values each, allocated on first
+ * use). Owned by the nj_eve; written by the stats writer only. */
+struct nj_eve_stats_state {
+	uint64_t *prev_total;
+	uint64_t **prev_thread;
+	size_t nthreads;
+};
+void nj_eve_stats_state_free(struct nj_eve_stats_state *st);
+
 struct nj_eve {
 	struct nj_eve_opts opts;
 	struct nj_sinks sinks;
+	struct nj_eve_stats_state stats;
 };
 
 /* Opens the sinks of outputs.eve (default file eve.json in log_dir).
@@ -63,6 +78,10 @@ int nj_eve_format_tx(const struct nj_eve_opts *o, struct nj_json *j, const struc
 		     const struct nj_app_tx *tx);
 /* Every registered counter, nested by its dotted name, plus uptime. */
 int nj_eve_format_stats(struct nj_json *j, const struct timeval *now, uint64_t uptime);
+/* The same with o's stats options; st keeps the values for the next
+ * record's deltas (o and st may be NULL: totals only). */
+int nj_eve_format_stats_with(const struct nj_eve_opts *o, struct nj_eve_stats_state *st,
+			     struct nj_json *j, const struct timeval *now, uint64_t uptime);
 /* ev is an enum nj_decode_event value. */
 int nj_eve_format_anomaly(const struct nj_eve_opts *o, struct nj_json *j,
 			  const struct nj_packet *p, int ev);
