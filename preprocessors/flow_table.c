@@ -11,6 +11,7 @@
 #include "core/event.h"
 #include "core/packet.h"
 #include "core/process.h"
+#include "core/verdict.h"
 #include "preprocessors/flow_table.h"
 #include "preprocessors/stream.h"
 
@@ -380,6 +381,11 @@ static int flow_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 	if (!e)
 		return NJ_BUS_CONTINUE;
 	flow_update(t, e, p);
+	/* a dropped flow drops the rest of its packets, uninspected */
+	if (e->f.drop) {
+		nj_packet_drop(p, NJ_DROP_FLOW, NULL);
+		return NJ_BUS_DROP;
+	}
 	return NJ_BUS_CONTINUE;
 }
 

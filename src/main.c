@@ -60,6 +60,7 @@ struct options {
 	const char *user, *group;       /* --user, --group (live capture) */
 	const char *pidfile;
 	bool test_only, strict, dump_rules, quiet, verbose;
+	bool simulate_ips;              /* --simulate-ips: config ips: simulate */
 };
 
 static void on_signal(int sig)
@@ -92,6 +93,7 @@ static void usage(FILE *out)
 		"  -l DIR              log directory (default: the config's default-log-dir)\n"
 		"  -k all|none         validate checksums (all) or not (none); default all\n"
 		"  --set KEY=VALUE     override a configuration key; repeatable\n"
+		"  --simulate-ips      act on drop/reject rules as inline (same as --set ips=simulate)\n"
 		"  -T                  check the configuration and rules, then exit\n"
 		"  --strict            treat rejected or unsupported rules as errors\n"
 		"  --dump-rules        print the canonical form of every loaded rule\n"
@@ -107,7 +109,7 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_SET = 256, OPT_STRICT, OPT_DUMP, OPT_TRACE, OPT_RECORD, OPT_SENSOR, OPT_WORKERS,
-	       OPT_PCAP_LIVE, OPT_PIDFILE, OPT_USER, OPT_GROUP };
+	       OPT_PCAP_LIVE, OPT_PIDFILE, OPT_USER, OPT_GROUP, OPT_SIMULATE_IPS };
 	static const struct option longopts[] = {
 		{ "set", required_argument, NULL, OPT_SET },
 		{ "strict", no_argument, NULL, OPT_STRICT },
@@ -120,6 +122,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "group", required_argument, NULL, OPT_GROUP },
+		{ "simulate-ips", no_argument, NULL, OPT_SIMULATE_IPS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -169,6 +172,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->sets[o->nsets++] = optarg;
 			break;
 		case OPT_STRICT: o->strict = true; break;
+		case OPT_SIMULATE_IPS: o->simulate_ips = true; break;
 		case OPT_DUMP: o->dump_rules = true; break;
 		case OPT_TRACE: o->syscall_trace = optarg; break;
 		case OPT_RECORD: o->record_syscalls = optarg; break;
@@ -252,6 +256,10 @@ static struct nj_config *load_config(const struct options *o, char *cfg_dir, siz
 			nj_config_free(cfg);
 			return NULL;
 		}
+	}
+	if (o->simulate_ips && nj_config_set_kv(cfg, "ips=simulate") < 0) {
+		nj_config_free(cfg);
+		return NULL;
 	}
 	return cfg;
 }

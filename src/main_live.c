@@ -23,6 +23,7 @@
 #include "capture/pcap_live.h"
 #include "capture/sensor.h"
 #include "core/bus.h"
+#include "core/counters.h"
 #include "core/event.h"
 #include "core/log.h"
 #include "core/packet.h"
@@ -63,6 +64,15 @@ static void capture_stats(struct packet_worker *pw)
 		nj_pcap_live_stats(pw->pl, &pkts, &drops);
 }
 
+/* Names the worker's stats values as Suricata names its workers. */
+static void name_thread(int id)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "W#%02d", id + 1);
+	nj_counter_thread_name(name);
+}
+
 static void *packet_thread(void *arg)
 {
 	struct packet_worker *pw = arg;
@@ -73,6 +83,7 @@ static void *packet_thread(void *arg)
 
 	memset(&p, 0, sizeof(p));
 	p.worker = &pw->w;
+	name_thread(pw->w.id);
 	while (!nj_stop_requested) {
 		int rc = capture_next(pw, &p);
 		if (rc < 0) {
@@ -103,6 +114,7 @@ static void *sensor_thread(void *arg)
 {
 	struct sensor_worker *sw = arg;
 
+	nj_counter_thread_name("syscalls");
 	sw->rc = nj_run_sensor_loop(&sw->w, sw->sensor, sw->record);
 	nj_worker_fini(&sw->w);
 	if (sw->rc < 0)

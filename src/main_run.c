@@ -9,6 +9,7 @@
 #include "capture/sensor.h"
 #include "capture/trace.h"
 #include "core/bus.h"
+#include "core/counters.h"
 #include "core/event.h"
 #include "core/log.h"
 #include "core/packet.h"
@@ -118,6 +119,7 @@ int nj_run_offline(struct nj_worker *w, struct nj_pcap_file *pf, struct nj_trace
 
 	memset(&p, 0, sizeof(p));
 	p.worker = w;
+	nj_counter_thread_name("W#01");
 	if (pf && (have_pkt = nj_pcap_file_next(pf, &p, err, sizeof(err))) < 0)
 		goto read_error;
 	if (trace && (have_sc = nj_trace_peek(trace, &sc_ts)) < 0)

@@ -6,6 +6,7 @@
 #include "core/event.h"
 #include "core/log.h"
 #include "core/packet.h"
+#include "core/verdict.h"
 #include "decode/decode.h"
 #include "detect/engine.h"
 #include "main_stages.h"
@@ -16,13 +17,17 @@
 #include "preprocessors/process_stage.h"
 #include "preprocessors/stream.h"
 
-/* The last stage: anomaly records for packets with decoder events. */
+/* The last stage: anomaly records for packets with decoder events, the
+ * drop record and verdict of a (simulated IPS) dropped packet. */
 static int output_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 {
 	if (ev->pkt->nevents)
 		nj_output_anomaly(w, ev->pkt);
 	if (ev->pkt->napp_txs)
 		nj_output_app(w, ev->pkt);
+	if (ev->pkt->flags & NJ_PKT_DROP)
+		nj_output_drop(w, ev->pkt);
+	nj_verdict_count(ev->pkt);
 	return NJ_BUS_CONTINUE;
 }
 
@@ -35,6 +40,8 @@ static const struct nj_stage output_stage = {
 
 int nj_stages_init(const struct nj_config *cfg, const char *log_dir, int linktype)
 {
+	if (nj_verdict_init(cfg) < 0)
+		return -1;
 	nj_decode_init();
 	nj_decode_set_checksum_validation(nj_config_get_bool(cfg, "checksum-validation", true));
 	if (nj_decode_stage_register() < 0) {

@@ -56,13 +56,28 @@ def _load(path):
     return schema
 
 
-def _has_path(record, dotted):
-    obj = record
-    for part in dotted.split("."):
-        if not isinstance(obj, dict) or part not in obj:
-            return False
-        obj = obj[part]
-    return True
+def _path_tree(paths):
+    """{"a": {"b": True}} for ["a.b"]: the additions as a tree to walk."""
+    tree = {}
+    for dotted in paths:
+        node = tree
+        parts = dotted.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = True
+    return tree
+
+
+def _has_any(record, tree):
+    """True when record holds one of the paths of tree."""
+    for key, sub in tree.items():
+        if key not in record:
+            continue
+        if sub is True:
+            return True
+        if isinstance(record[key], dict) and _has_any(record[key], sub):
+            return True
+    return False
 
 
 def _describe(error):
@@ -83,6 +98,7 @@ class EveValidator:
         self.nightjar_path = nightjar_schema or NIGHTJAR_SCHEMA
         schema = _load(self.nightjar_path)
         self.additions = list(schema.get("nightjar_additions", []))
+        self._additions_tree = _path_tree(self.additions)
         self.nightjar = jsonschema.Draft202012Validator(schema)
         self.suricata_path = suricata_schema or find_suricata_schema()
         self.suricata = None
@@ -94,7 +110,7 @@ class EveValidator:
 
     def uses_additions(self, record):
         """True when the record carries one of nightjar's own objects."""
-        return any(_has_path(record, p) for p in self.additions)
+        return _has_any(record, self._additions_tree)
 
     def validate_record(self, record):
         """Return a list of error strings; empty when the record is valid."""
@@ -254,10 +270,13 @@ def self_test(validator):
 
     with open(validator.nightjar_path, encoding="utf-8") as f:
         ours = json.load(f)
-    expect(sorted(validator.additions) ==
+    # besides these, "<counter>_delta" beside each of Suricata's counters
+    expect(sorted(p for p in validator.additions if not p.endswith("_delta")) ==
            ["process", "stats.checksum", "stats.correlation", "stats.nightjar", "stats.output",
-            "stats.prefilter", "stats.process", "stats.syscall", "syscall"],
+            "stats.prefilter", "stats.process", "stats.syscall", "stats.threads", "syscall"],
            "schema lists its additions: %s" % validator.additions)
+    expect("stats.decoder.pkts_delta" in validator.additions,
+           "schema has the deltas of Suricata's counters")
     if validator.suricata is None:
         print("skip Suricata schema comparisons: %s not found" % _SURICATA_REL)
         return failures

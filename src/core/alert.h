@@ -44,6 +44,13 @@ struct nj_rule_info {
 	const char *target;             /* "src_ip", "dest_ip" or NULL */
 };
 
+/* A packet or flow variable (named pcre capture) as alerts show it. */
+struct nj_alert_var {
+	const char *name;               /* without its pkt_/flow_ prefix */
+	const uint8_t *value;
+	uint32_t len;
+};
+
 struct nj_alert {
 	const struct nj_rule_info *rule;
 	struct timeval ts;
@@ -59,6 +66,9 @@ struct nj_alert {
 	/* Source of the pseudo-packet that carried the match, for pkt_src:
 	 * "wire/pcap", "stream (flow timeout)", "defrag"... */
 	const char *pkt_src;
+	/* the packet's and the flow's variables, may be NULL */
+	const struct nj_alert_var *pktvars, *flowvars;
+	uint32_t npktvars, nflowvars;
 };
 
 struct nj_worker;

@@ -51,8 +51,11 @@ void nj_bus_dispatch_from(struct nj_worker *w, struct nj_event *ev, int order)
 		const struct nj_stage *st = stages[i];
 		if (!st || !st->handle || !(st->kinds & NJ_KIND(ev->kind)))
 			continue;
-		if (st->handle(w, w->ctx[i], ev) == NJ_BUS_STOP)
+		int v = st->handle(w, w->ctx[i], ev);
+		if (v == NJ_BUS_STOP)
 			return;
+		if (v == NJ_BUS_DROP && i < NJ_STAGE_OUTPUT)
+			i = NJ_STAGE_OUTPUT - 1;
 	}
 }
 

@@ -30,6 +30,8 @@ enum nj_stage_order {
 enum nj_bus_verdict {
 	NJ_BUS_CONTINUE = 0,
 	NJ_BUS_STOP = 1,        /* later stages do not see this event */
+	NJ_BUS_DROP = 2,        /* the packet is dropped (core/verdict.h): only
+				 * the output stage sees it, to log it */
 };
 
 struct nj_worker {

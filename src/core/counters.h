@@ -30,6 +30,19 @@ uint64_t nj_counter_get(int id);
 /* Convenience for tests and stats: value by name, 0 if unknown. */
 uint64_t nj_counter_get_by_name(const char *name);
 
+/* Per-thread values (Suricata's per-thread stats). Threads are numbered
+ * 0.. in the order they first counted; a thread keeps its number (and
+ * its values) after it exits. */
+size_t nj_counter_threads(void);
+/* Copies the first n counters of thread t into out (zeros for no such
+ * thread). */
+void nj_counter_thread_values(size_t t, uint64_t *out, size_t n);
+/* Names the calling thread's values ("W#01-eth0"); default "thread-N".
+ * name is copied (truncated to 31 bytes). */
+void nj_counter_thread_name(const char *name);
+/* Writes thread t's name into buf ("" for no such thread). */
+void nj_counter_thread_name_get(size_t t, char *buf, size_t len);
+
 size_t nj_counter_count(void);
 /* Borrowed pointer, valid for the life of the process. */
 const char *nj_counter_name(int id);

@@ -49,6 +49,10 @@ struct nj_flow {
 	uint8_t tcp_state;              /* enum nj_tcp_state, preprocessors/stream.h */
 	bool alerted;
 	bool has_frag;                  /* a reassembled fragment was part of it */
+	bool drop;                      /* simulated IPS: a drop rule fired, later
+					 * packets are dropped (core/verdict.h) */
+	uint8_t drop_logged;            /* bit per enum nj_dir: a drop record of the
+					 * flow was written in that direction */
 	struct nj_varset bits;          /* flowbits (ids from the rule engine) */
 	void *stream;                   /* TCP session: preprocessors/stream.c */
 	void *app;                      /* app-layer state: preprocessors/app*.c */
@@ -57,6 +61,7 @@ struct nj_flow {
 	 * when the flow is freed; NULL while unknown. */
 	struct nj_proc_owner *owner;
 	uint8_t owner_lookups;          /* attempts while unresolved */
+	void *detect_vars;              /* flow variables: src/detect/capture.c */
 };
 
 /* Hooks called for every flow that ends, in registration order, before its

@@ -79,13 +79,15 @@ enum nj_pkt_flag {
 	NJ_PKT_TUNNEL = 1 << 9,        /* the layers below are a tunnel's inner packet */
 	NJ_PKT_IN_STREAM = 1 << 10,    /* payload taken into TCP reassembly: rules see
 					* it in a stream chunk once it is in order */
-	NJ_PKT_CSUM_PARTIAL = 1 << 11, /* the kernel left the checksums to the hardware
+	NJ_PKT_DROP = 1 << 11,         /* dropped (simulated IPS, core/verdict.h) */
+	NJ_PKT_CSUM_PARTIAL = 1 << 12, /* the kernel left the checksums to the hardware
 					* (sent by this host) or checked them: nightjar
 					* does not validate them */
 };
 
 struct nj_flow;
 struct nj_app_tx;
+struct nj_rule_info;
 
 /* Reassembled TCP data handed to detection and the app-layer parsers.
  * Owned by the stream engine; valid for the dispatch. data[0..new_off) was
@@ -167,6 +169,11 @@ struct nj_packet {
 	uint8_t nevents;
 
 	uint32_t flags;                 /* enum nj_pkt_flag */
+	/* with NJ_PKT_DROP: enum nj_drop_reason, and the rule that dropped
+	 * it (borrowed from the rule set for the dispatch; NULL when the
+	 * flow was dropped before) */
+	uint8_t drop_reason;
+	const struct nj_rule_info *drop_rule;
 
 	/* attached by preprocessors; borrowed, valid for the dispatch */
 	struct nj_flow *flow;

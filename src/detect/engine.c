@@ -93,6 +93,8 @@ void nj_ruleset_free(struct nj_ruleset *rs)
 	nj_names_free(&rs->build.xbits_names);
 	nj_names_free(&rs->build.procbits_names);
 	nj_names_free(&rs->build.flowint_names);
+	nj_names_free(&rs->build.pktvar_names);
+	nj_names_free(&rs->build.flowvar_names);
 	nj_xbits_table_free(rs->build.xbits);
 	nj_names_free(&rs->build.rule_vars);
 	nj_vars_free(rs->build.vars);
@@ -372,7 +374,8 @@ int nj_ruleset_inherit(struct nj_ruleset *rs, const struct nj_ruleset *old)
 	if (copy_names(&rs->build.flowbits, &old->build.flowbits) < 0 ||
 	    copy_names(&rs->build.xbits_names, &old->build.xbits_names) < 0 ||
 	    copy_names(&rs->build.flowint_names, &old->build.flowint_names) < 0 ||
-	    copy_names(&rs->build.procbits_names, &old->build.procbits_names) < 0)
+	    copy_names(&rs->build.procbits_names, &old->build.procbits_names) < 0 ||
+	    copy_names(&rs->build.flowvar_names, &old->build.flowvar_names) < 0)
 		return -ENOMEM;
 	return 0;
 }

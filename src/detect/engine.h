@@ -52,6 +52,7 @@ struct nj_detect_build {
 	struct nj_names xbits_names;
 	struct nj_names flowint_names;
 	struct nj_names procbits_names;
+	struct nj_names pktvar_names, flowvar_names;    /* pcre captures */
 	struct nj_xbits_table *xbits;   /* created by the first xbits option */
 	/* byte_extract variable names of the rule being parsed */
 	struct nj_names rule_vars;
@@ -111,6 +112,10 @@ int nj_ruleset_inherit(struct nj_ruleset *rs, const struct nj_ruleset *old);
 struct nj_detect_thread;
 struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs);
 void nj_detect_thread_free(struct nj_detect_thread *dt);
+
+/* The thread's named-capture state, for the pcre keyword (NULL without
+ * a thread). */
+struct nj_captures *nj_detect_captures(struct nj_detect_thread *dt);
 
 /* Inspects one packet with every rule that applies; emits alerts. */
 void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct nj_packet *p);

@@ -15,8 +15,10 @@
 #include "core/counters.h"
 #include "core/flow.h"
 #include "core/packet.h"
+#include "core/verdict.h"
 #include "detect/addrport.h"
 #include "core/process.h"
+#include "detect/capture.h"
 #include "detect/engine.h"
 #include "detect/inspect_int.h"
 #include "detect/keywords.h"
@@ -33,7 +35,8 @@ struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs)
 	if (!dt)
 		return NULL;
 	dt->rs = rs;
-	if (rs->pf && !(dt->pf = nj_pf_thread_new(rs->pf))) {
+	if ((rs->pf && !(dt->pf = nj_pf_thread_new(rs->pf))) || !(dt->captures = nj_captures_new())) {
+		nj_pf_thread_free(dt->pf);
 		free(dt);
 		return NULL;
 	}
@@ -56,6 +59,7 @@ void nj_detect_thread_free(struct nj_detect_thread *dt)
 		return;
 	__atomic_sub_fetch(&((struct nj_ruleset *)dt->rs)->users, 1, __ATOMIC_ACQ_REL);
 	nj_pf_thread_free(dt->pf);
+	nj_captures_free(dt->captures);
 	free(dt->xbuf[0]);
 	free(dt->xbuf[1]);
 	free(dt->in);
@@ -309,6 +313,11 @@ static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, cons
 	return 1;
 }
 
+struct nj_captures *nj_detect_captures(struct nj_detect_thread *dt)
+{
+	return dt ? dt->captures : NULL;
+}
+
 void nj_inspect_emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, struct nj_alert *a)
 {
 	struct nj_rule_info changed;
@@ -324,8 +333,10 @@ void nj_inspect_emit(struct nj_worker *w, const struct nj_rule *r, uint8_t actio
 	nj_alert_emit(w, a);
 }
 
-static void emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, struct nj_packet *p,
-		 const struct nj_app_tx *tx, const uint8_t *payload, uint32_t plen, bool stream)
+static void emit(struct nj_detect_thread *dt, struct nj_worker *w, const struct nj_rule *r,
+		 uint8_t action, struct nj_packet *p,
+		 const struct nj_app_tx *tx, const uint8_t *payload, uint32_t plen, bool stream,
+		 bool blocked)
 {
 	struct nj_alert a = {
 		.ts = p->ts,
@@ -333,11 +344,13 @@ static void emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, s
 		.flow = p->flow,
 		.tx = tx ? tx : (p->napp_txs ? p->app_txs[0] : NULL),
 		.stream = stream,
+		.blocked = blocked,
 		.payload = payload ? payload : p->payload,
 		.payload_len = payload ? plen : p->payload_len,
 		.pkt_src = (p->flags & NJ_PKT_PSEUDO) ? "stream (flow timeout)" : "wire/pcap",
 	};
 
+	nj_captures_view(dt->captures, p->flow, &dt->rs->build, &a);
 	if (p->flow)
 		p->flow->alerted = true;
 	nj_inspect_emit(w, r, action, &a);
@@ -355,9 +368,16 @@ bool nj_inspect_matched(const struct nj_rule *r, struct nj_match *m)
 {
 	if (m->tx)
 		nj_varset_add(&m->tx->matched, r->num);
+	nj_captures_commit(m->dt->captures, m->flow);
 	for (uint16_t i = 0; i < r->nposts; i++)
 		r->posts[i]->kw->post(m, r->posts[i]->data);
-	return r->info.action != NJ_ACTION_PASS && !(r->flags & NJ_RULE_NOALERT);
+	return r->info.action != NJ_ACTION_PASS;
+}
+
+/* Drop and reject act only in (simulated) IPS mode. */
+static bool blocks(uint8_t action)
+{
+	return nj_verdict_ips() && (action == NJ_ACTION_DROP || action == NJ_ACTION_REJECT);
 }
 
 /* The local process of the packet's flow, for proc.* and process checks. */
@@ -371,6 +391,7 @@ static const struct nj_host_view *flow_host(const struct nj_packet *p, struct nj
 	return v;
 }
 
+
 /* Returns 1 when the rule matched (whether or not it alerted). */
 static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct nj_rule *r, struct nj_packet *p)
 {
@@ -380,7 +401,10 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 	uint32_t plen = 0;
 	bool stream = false;
 
-	if (!proto_match(r, p) || !header_match(r, p) || !nj_inspect_checks(r, &m))
+	if (!proto_match(r, p) || !header_match(r, p))
+		return 0;
+	nj_captures_rule(dt->captures);
+	if (!nj_inspect_checks(r, &m))
 		return 0;
 	dt->budget = INSPECT_BUDGET;
 	for (uint16_t i = 0; i < r->nlists; i++) {
@@ -400,14 +424,18 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 	}
 	if (!nj_inspect_matched(r, &m))
 		return 1;
-	/* Thresholds gate the alert only: the rule matched and its
-	 * post-match actions (flowbits) took effect either way. */
+	/* Thresholds gate the alert and the drop only: the rule matched and
+	 * its post-match actions (flowbits) took effect either way. */
 	uint8_t action = r->info.action;
 	struct nj_gate_subject subj = { p->ts, &p->src, &p->dst, p->flow ? p->flow->flow_id : 0,
 					m.host ? m.host->proc->pid : 0 };
 	if (r->gate && (!nj_gate_check(dt->rs->thr, r, &subj, &action) || action == NJ_ACTION_PASS))
 		return 1;
-	emit(w, r, action, p, m.tx, payload, plen, stream);
+	bool blocked = blocks(action);
+	if (blocked)
+		nj_packet_drop(p, NJ_DROP_RULES, &r->info);
+	if (!(r->flags & NJ_RULE_NOALERT))
+		emit(dt, w, r, action, p, m.tx, payload, plen, stream, blocked);
 	return 1;
 }
 
@@ -458,6 +486,7 @@ void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct n
 	if (!p->ip_ver || !rs->pf || (p->flags & NJ_PKT_NO_INSPECT))
 		return;
 	nj_counter_add(c_inspected, 1);
+	nj_captures_packet(dt->captures);
 	if (p->stream) {
 		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->stream->data, p->stream->len,
 			  (uint8_t)~(1u << NJ_PC_TCP_PKT));
@@ -532,11 +561,17 @@ static int stage_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 {
 	struct nj_detect_thread *dt = sync_thread(w, ctx);
 
-	if (dt && ev->kind == NJ_EV_SYSCALL)
-		nj_detect_syscall(dt, w, ev->sc);
-	else if (dt)
-		nj_detect_packet(dt, w, ev->pkt);
-	return NJ_BUS_CONTINUE;
+	if (ev->kind == NJ_EV_SYSCALL) {
+		if (dt)
+			nj_detect_syscall(dt, w, ev->sc);
+		return NJ_BUS_CONTINUE;
+	}
+	struct nj_packet *p = ev->pkt;
+	/* a dropped flow is not inspected any more, not even its flush at
+	 * flow end */
+	if (dt && !(p->flow && p->flow->drop))
+		nj_detect_packet(dt, w, p);
+	return (p->flags & NJ_PKT_DROP) ? NJ_BUS_DROP : NJ_BUS_CONTINUE;
 }
 
 static const struct nj_stage detect_stage = {

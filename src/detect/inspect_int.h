@@ -31,6 +31,7 @@ struct nj_detect_thread {
 	/* prefilter inputs of the event being inspected */
 	struct nj_pf_input *in;
 	uint32_t incap;
+	struct nj_captures *captures;   /* named pcre captures */
 	char host_scratch[NJ_HOST_SCRATCH];
 };
 

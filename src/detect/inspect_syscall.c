@@ -11,6 +11,7 @@
 #include "core/process.h"
 #include "core/syscall.h"
 #include "detect/addrport.h"
+#include "detect/capture.h"
 #include "detect/engine.h"
 #include "detect/inspect_int.h"
 #include "detect/keywords.h"
@@ -59,7 +60,10 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 	struct nj_match m = { .dt = dt, .rule = r, .sc = sc, .host = hv };
 
 	if (r->proto != NJ_RPROTO_SYSCALL || (!r->sc_all && !nj_sc_set_has(&r->sc_types, sc->type)) ||
-	    !header_match(r, sc) || !nj_inspect_checks(r, &m))
+	    !header_match(r, sc))
+		return 0;
+	nj_captures_rule(dt->captures);
+	if (!nj_inspect_checks(r, &m))
 		return 0;
 	dt->budget = INSPECT_BUDGET;
 	for (uint16_t i = 0; i < r->nlists; i++) {
@@ -69,7 +73,7 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 			return 0;
 		}
 	}
-	if (!nj_inspect_matched(r, &m))
+	if (!nj_inspect_matched(r, &m) || (r->flags & NJ_RULE_NOALERT))
 		return 1;
 	struct nj_sc_ends e;
 	nj_syscall_ends(sc, &e);

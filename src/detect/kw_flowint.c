@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/flow.h"
+#include "detect/capture.h"
 #include "detect/engine.h"
 #include "detect/keywords.h"
 #include "detect/kw_bytes.h"
@@ -45,6 +46,7 @@ void nj_detect_flow_free(struct nj_worker *w, struct nj_flow *f)
 {
 	struct flow_ints *fi = f->detect;
 
+	nj_flowvars_free(f);
 	if (!fi)
 		return;
 	free(fi->ids);

@@ -1,6 +1,8 @@
 /* pcre: Perl-compatible regular expressions on PCRE2 with JIT, with the
  * Snort/Suricata flags (R relative, buffer selectors U I P H D M C S Y B
- * and Suricata's V W Z). */
+ * and Suricata's V W Z), and Suricata's named captures: a group named
+ * pkt_NAME or flow_NAME stores what it matched in the packet or flow
+ * variable NAME when the rule matches (detect/capture.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,13 +10,26 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "detect/capture.h"
+#include "detect/engine.h"
 #include "detect/keywords.h"
 #include "detect/kw_util.h"
+
+/* A named group that stores into a variable. */
+struct pcre_capture {
+	uint32_t group;
+	uint8_t kind;                   /* enum nj_var_kind */
+	uint32_t id;                    /* in build->pktvar_names / flowvar_names */
+};
+
+#define MAX_CAPTURES 8
 
 struct pcre_data {
 	pcre2_code *re;
 	bool negated, relative;
 	char *text;
+	struct pcre_capture caps[MAX_CAPTURES];
+	uint8_t ncaps;
 };
 
 /* Match data is per thread: rules are shared by workers. */
@@ -54,6 +69,41 @@ static int set_flag(struct nj_rule_ctx *rc, struct pcre_data *d, char f, uint32_
 		}
 	}
 	return nj_rule_error(rc, "unknown flag '%c'", f);
+}
+
+/* The name table of the compiled regex: each entry is the group number
+ * (2 bytes, big-endian) and the NUL-terminated name. Names without a
+ * pkt_/flow_ prefix are ordinary named groups. */
+static int find_captures(struct nj_rule_ctx *rc, struct pcre_data *d)
+{
+	static const struct { const char *prefix; uint8_t kind; } kinds[] = {
+		{ "pkt_", NJ_VAR_PKT }, { "flow_", NJ_VAR_FLOW },
+	};
+	uint32_t count = 0, size = 0;
+	PCRE2_SPTR table = NULL;
+
+	pcre2_pattern_info(d->re, PCRE2_INFO_NAMECOUNT, &count);
+	pcre2_pattern_info(d->re, PCRE2_INFO_NAMEENTRYSIZE, &size);
+	pcre2_pattern_info(d->re, PCRE2_INFO_NAMETABLE, &table);
+	for (uint32_t i = 0; table && i < count; i++) {
+		const uint8_t *e = table + (size_t)i * size;
+		const char *name = (const char *)e + 2;
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			size_t pl = strlen(kinds[k].prefix);
+			if (strncmp(name, kinds[k].prefix, pl) != 0 || !name[pl])
+				continue;
+			struct nj_names *names = kinds[k].kind == NJ_VAR_PKT ? &rc->build->pktvar_names
+									     : &rc->build->flowvar_names;
+			int id = nj_names_id(names, name + pl);
+			if (id < 0)
+				return nj_rule_error(rc, "out of memory");
+			if (d->ncaps == MAX_CAPTURES)
+				return nj_rule_error(rc, "more than %d variable captures", MAX_CAPTURES);
+			d->caps[d->ncaps++] = (struct pcre_capture){ (uint32_t)(e[0] << 8 | e[1]),
+								      kinds[k].kind, (uint32_t)id };
+		}
+	}
+	return 0;
 }
 
 static void free_pcre(void *data)
@@ -111,6 +161,8 @@ static int parse_pcre(struct nj_rule_ctx *rc, const char *arg, void **data)
 		goto fail;
 	}
 	pcre2_jit_compile(d->re, PCRE2_JIT_COMPLETE);
+	if (find_captures(rc, d) < 0)
+		goto fail;
 	d->text = strdup(arg);
 	free(s);
 	*data = d;
@@ -121,6 +173,22 @@ fail:
 	free(s);
 	free_pcre(d);
 	return -1;
+}
+
+/* Keeps the named groups that took part in the match (rc: the highest
+ * group set, plus one). */
+static void record_captures(struct nj_match *m, const struct pcre_data *d, uint32_t base, uint32_t rc,
+			    const PCRE2_SIZE *ov)
+{
+	struct nj_captures *c = nj_detect_captures(m->dt);
+
+	for (uint8_t i = 0; c && i < d->ncaps; i++) {
+		uint32_t g = d->caps[i].group;
+		if (g >= rc || ov[2 * g] == PCRE2_UNSET)
+			continue;
+		nj_captures_record(c, d->caps[i].kind, d->caps[i].id, m->buf + base + ov[2 * g],
+				   (uint32_t)(ov[2 * g + 1] - ov[2 * g]));
+	}
 }
 
 static int match_pcre(struct nj_match *m, const void *data)
@@ -148,6 +216,7 @@ static int match_pcre(struct nj_match *m, const void *data)
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(tls_md);
 	m->mstart = base + (uint32_t)ov[0];
 	m->cursor = base + (uint32_t)ov[1];
+	record_captures(m, d, base, (uint32_t)rc, ov);
 	return 1;
 }
 

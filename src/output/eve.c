@@ -18,6 +18,7 @@
 #include "decode/event_list.h"
 #include "output/community_id.h"
 #include "output/eve.h"
+#include "output/eve_int.h"
 
 /* Decoder event names by enum nj_decode_event value (0 is "none"). Built
  * from the shared list so that outputs need not link the decoders. */
@@ -200,7 +201,7 @@ static void record_start(struct nj_json *j, const struct nj_packet *p, const str
 	put_vlan(j, p->vlan, p->vlan_count < NJ_MAX_VLAN ? p->vlan_count : NJ_MAX_VLAN);
 }
 
-static void packet_header(const struct nj_eve_opts *o, struct nj_json *j,
+void nj_eve_packet_header(const struct nj_eve_opts *o, struct nj_json *j,
 			  const struct nj_packet *p, const struct nj_flow *f,
 			  const struct timeval *ts, const char *event_type)
 {
@@ -272,8 +273,7 @@ static void put_source_target(struct nj_json *j, const struct nj_rule_info *r,
 	}
 }
 
-static void put_alert_object(const struct nj_eve_opts *o, struct nj_json *j,
-			     const struct nj_alert *a)
+void nj_eve_put_alert(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_alert *a)
 {
 	const struct nj_rule_info *r = a->rule;
 
@@ -320,12 +320,12 @@ static void put_app_proto(struct nj_json *j, const struct nj_flow *f)
 }
 
 /* Printable bytes as they are, anything else as '.', like Suricata. */
-static void put_printable(struct nj_json *j, const uint8_t *s, uint32_t n)
+static void put_printable(struct nj_json *j, const char *key, const uint8_t *s, uint32_t n)
 {
 	uint8_t tmp[256];
 	uint32_t used = 0;
 
-	nj_json_strn(j, "payload_printable", NULL, 0);
+	nj_json_strn(j, key, NULL, 0);
 	/* reopen the string: drop the closing quote and append in chunks */
 	if (j->oom)
 		return;
@@ -360,6 +360,31 @@ static void put_socket_ends(const struct nj_eve_opts *o, struct nj_json *j, cons
 	}
 }
 
+/* One array of {name: printable value} objects, as Suricata logs them. */
+static void put_var_array(struct nj_json *j, const char *key, const struct nj_alert_var *v, uint32_t n)
+{
+	if (!n)
+		return;
+	nj_json_array_open(j, key);
+	for (uint32_t i = 0; i < n; i++) {
+		nj_json_object_open(j, NULL);
+		put_printable(j, v[i].name, v[i].value, v[i].len);
+		nj_json_object_close(j);
+	}
+	nj_json_array_close(j);
+}
+
+/* Suricata's top-level "metadata": the packet and flow variables. */
+static void put_vars(struct nj_json *j, const struct nj_alert *a)
+{
+	if (!a->npktvars && !a->nflowvars)
+		return;
+	nj_json_object_open(j, "metadata");
+	put_var_array(j, "pktvars", a->pktvars, a->npktvars);
+	put_var_array(j, "flowvars", a->flowvars, a->nflowvars);
+	nj_json_object_close(j);
+}
+
 int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_alert *a)
 {
 	const struct nj_packet *p = a->p;
@@ -369,7 +394,7 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 	if (!a->rule)
 		return -EINVAL;
 	if (p) {
-		packet_header(o, j, p, f, &a->ts, "alert");
+		nj_eve_packet_header(o, j, p, f, &a->ts, "alert");
 		if (o->pkt_src && a->pkt_src)
 			nj_json_str(j, "pkt_src", a->pkt_src);
 	} else {
@@ -388,9 +413,11 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 			put_socket_ends(o, j, a->sc);
 		}
 	}
+	if (o->metadata)
+		put_vars(j, a);
 	if (a->tx)
 		nj_json_uint(j, "tx_id", a->tx->id);
-	put_alert_object(o, j, a);
+	nj_eve_put_alert(o, j, a);
 	put_app_proto(j, f);
 	if (p && p->dir == NJ_DIR_TO_SERVER)
 		nj_json_str(j, "direction", "to_server");
@@ -412,7 +439,7 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 		if (o->payload)
 			nj_json_base64(j, "payload", pl, pl ? plen : 0);
 		if (o->payload_printable)
-			put_printable(j, pl, pl ? plen : 0);
+			put_printable(j, "payload_printable", pl, pl ? plen : 0);
 		nj_json_uint(j, "stream", a->stream ? 1 : 0);
 	}
 	if (o->packet && p && p->data) {
@@ -521,7 +548,7 @@ int nj_eve_format_anomaly(const struct nj_eve_opts *o, struct nj_json *j,
 		snprintf(unknown, sizeof(unknown), "unknown.%d", ev);
 		name = unknown;
 	}
-	packet_header(o, j, p, p->flow, &p->ts, "anomaly");
+	nj_eve_packet_header(o, j, p, p->flow, &p->ts, "anomaly");
 	nj_json_object_open(j, "anomaly");
 	nj_json_str(j, "type", "decode");
 	nj_json_str(j, "event", name);
@@ -552,6 +579,7 @@ void nj_eve_free(struct nj_eve *e)
 	if (!e)
 		return;
 	nj_sinks_close(&e->sinks);
+	nj_eve_stats_state_free(&e->stats);
 	free(e);
 }
 
@@ -570,7 +598,7 @@ static void json_key_init(void)
 	pthread_key_create(&json_key, json_destroy);
 }
 
-static struct nj_json *thread_json(void)
+struct nj_json *nj_eve_thread_json(void)
 {
 	struct nj_json *j;
 
@@ -588,7 +616,7 @@ static struct nj_json *thread_json(void)
 
 static int errors_id = -1;
 
-static void emit(struct nj_eve *e, struct nj_json *j, int rc)
+void nj_eve_emit(struct nj_eve *e, struct nj_json *j, int rc)
 {
 	if (rc == 0) {
 		nj_json_raw(j, "\n", 1);
@@ -604,43 +632,43 @@ static void emit(struct nj_eve *e, struct nj_json *j, int rc)
 
 void nj_eve_write_alert(struct nj_eve *e, const struct nj_alert *a)
 {
-	struct nj_json *j = thread_json();
+	struct nj_json *j = nj_eve_thread_json();
 
 	if (e && j && e->opts.alert)
-		emit(e, j, nj_eve_format_alert(&e->opts, j, a));
+		nj_eve_emit(e, j, nj_eve_format_alert(&e->opts, j, a));
 }
 
 void nj_eve_write_flow(struct nj_eve *e, const struct nj_flow *f)
 {
-	struct nj_json *j = thread_json();
+	struct nj_json *j = nj_eve_thread_json();
 
 	if (e && j && e->opts.flow)
-		emit(e, j, nj_eve_format_flow(&e->opts, j, f));
+		nj_eve_emit(e, j, nj_eve_format_flow(&e->opts, j, f));
 }
 
 void nj_eve_write_stats(struct nj_eve *e, const struct timeval *now, uint64_t uptime)
 {
-	struct nj_json *j = thread_json();
+	struct nj_json *j = nj_eve_thread_json();
 
 	if (e && j && e->opts.stats)
-		emit(e, j, nj_eve_format_stats(j, now, uptime));
+		nj_eve_emit(e, j, nj_eve_format_stats_with(&e->opts, &e->stats, j, now, uptime));
 }
 
 void nj_eve_write_tx(struct nj_eve *e, const struct nj_packet *p, const struct nj_app_tx *tx)
 {
-	struct nj_json *j = thread_json();
+	struct nj_json *j = nj_eve_thread_json();
 
 	if (!e || !j || tx->proto >= NJ_APP__COUNT || !e->opts.app[tx->proto] || !tx->log_json)
 		return;
-	emit(e, j, nj_eve_format_tx(&e->opts, j, p, tx));
+	nj_eve_emit(e, j, nj_eve_format_tx(&e->opts, j, p, tx));
 }
 
 void nj_eve_write_anomaly(struct nj_eve *e, const struct nj_packet *p)
 {
-	struct nj_json *j = thread_json();
+	struct nj_json *j = nj_eve_thread_json();
 
 	if (!e || !j || !e->opts.anomaly)
 		return;
 	for (unsigned i = 0; i < p->nevents && i < NJ_MAX_PKT_EVENTS; i++)
-		emit(e, j, nj_eve_format_anomaly(&e->opts, j, p, p->events[i]));
+		nj_eve_emit(e, j, nj_eve_format_anomaly(&e->opts, j, p, p->events[i]));
 }

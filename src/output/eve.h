@@ -23,13 +23,21 @@ struct nj_flow;
 struct nj_packet;
 
 struct nj_eve_opts {
-	bool alert, flow, anomaly, stats;
+	bool alert, flow, anomaly, stats, drop;
 	bool app[NJ_APP__COUNT];        /* http, dns, tls records, per protocol */
 	/* alert options */
 	bool payload, payload_printable, packet, metadata, rule, pkt_src;
 	bool community_id;
 	uint16_t community_id_seed;
 	unsigned stats_interval;        /* seconds */
+	/* stats options: the counters summed over threads (`totals`),
+	 * each thread's under "threads" (`threads`), "<name>_delta" after
+	 * each value (`deltas`) */
+	bool stats_totals, stats_threads, stats_deltas;
+	/* drop options: the dropping rule's alert object in the record
+	 * (`alerts`), every packet of a dropped flow (`flows: all`) rather
+	 * than the first per direction (`start`) */
+	bool drop_alerts, drop_flows_all;
 };
 
 /* Reads outputs.eve.types.* and outputs.eve.community-id[-seed]. Types
@@ -38,9 +46,20 @@ struct nj_eve_opts {
  * type is on. */
 void nj_eve_opts_load(struct nj_eve_opts *o, const struct nj_config *cfg);
 
+/* The counter values of the last stats record, for deltas: the totals
+ * and each thread's (NJ_MAX_COUNTERS values each, allocated on first
+ * use). Owned by the nj_eve; written by the stats writer only. */
+struct nj_eve_stats_state {
+	uint64_t *prev_total;
+	uint64_t **prev_thread;
+	size_t nthreads;
+};
+void nj_eve_stats_state_free(struct nj_eve_stats_state *st);
+
 struct nj_eve {
 	struct nj_eve_opts opts;
 	struct nj_sinks sinks;
+	struct nj_eve_stats_state stats;
 };
 
 /* Opens the sinks of outputs.eve (default file eve.json in log_dir).
@@ -59,9 +78,16 @@ int nj_eve_format_tx(const struct nj_eve_opts *o, struct nj_json *j, const struc
 		     const struct nj_app_tx *tx);
 /* Every registered counter, nested by its dotted name, plus uptime. */
 int nj_eve_format_stats(struct nj_json *j, const struct timeval *now, uint64_t uptime);
+/* The same with o's stats options; st keeps the values for the next
+ * record's deltas (o and st may be NULL: totals only). */
+int nj_eve_format_stats_with(const struct nj_eve_opts *o, struct nj_eve_stats_state *st,
+			     struct nj_json *j, const struct timeval *now, uint64_t uptime);
 /* ev is an enum nj_decode_event value. */
 int nj_eve_format_anomaly(const struct nj_eve_opts *o, struct nj_json *j,
 			  const struct nj_packet *p, int ev);
+
+/* A packet the simulated IPS dropped (event_type "drop"). */
+int nj_eve_format_drop(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_packet *p);
 
 /* Writers: format and write to the sinks; failures are counted in
  * output.errors. Safe from any thread. */
@@ -70,6 +96,8 @@ void nj_eve_write_flow(struct nj_eve *e, const struct nj_flow *f);
 void nj_eve_write_stats(struct nj_eve *e, const struct timeval *now, uint64_t uptime);
 void nj_eve_write_tx(struct nj_eve *e, const struct nj_packet *p, const struct nj_app_tx *tx);
 void nj_eve_write_anomaly(struct nj_eve *e, const struct nj_packet *p);
+/* Marks the packet's flow as logged in its direction (flows: start). */
+void nj_eve_write_drop(struct nj_eve *e, const struct nj_packet *p);
 
 /* Shared with fast.log: Suricata's protocol name ("TCP", "IPv6-ICMP"), or
  * the number written into buf. */

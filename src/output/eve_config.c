@@ -121,6 +121,15 @@ void nj_eve_opts_load(struct nj_eve_opts *o, const struct nj_config *cfg)
 	v = type_opt(cfg, &t, "interval");
 	if (v && atoi(v) > 0)
 		o->stats_interval = (unsigned)atoi(v);
+	o->stats_totals = truth(type_opt(cfg, &t, "totals"), true);
+	o->stats_threads = truth(type_opt(cfg, &t, "threads"), false);
+	o->stats_deltas = truth(type_opt(cfg, &t, "deltas"), false);
+	if (!o->stats_totals && !o->stats_threads)
+		o->stats_totals = true;         /* as Suricata: a record is never empty */
+	o->drop = type_on(cfg, "drop", &t);
+	o->drop_alerts = truth(type_opt(cfg, &t, "alerts"), false);
+	v = type_opt(cfg, &t, "flows");
+	o->drop_flows_all = v && !strcmp(v, "all");
 	o->app[NJ_APP_HTTP] = type_on(cfg, "http", &t);
 	o->app[NJ_APP_DNS] = type_on(cfg, "dns", &t);
 	o->app[NJ_APP_TLS] = type_on(cfg, "tls", &t);

@@ -137,6 +137,11 @@ void nj_output_anomaly(struct nj_worker *w, const struct nj_packet *p)
 		nj_eve_write_anomaly(out.eve, p);
 }
 
+void nj_output_drop(struct nj_worker *w, const struct nj_packet *p)
+{
+	nj_eve_write_drop(out.eve, p);
+}
+
 void nj_output_fini(void)
 {
 	if (out.eve && out.started)

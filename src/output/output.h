@@ -37,6 +37,10 @@ void nj_output_anomaly(struct nj_worker *w, const struct nj_packet *p);
  * logged as its own EVE record (http, dns, tls), once. */
 void nj_output_app(struct nj_worker *w, struct nj_packet *p);
 
+/* Writes the drop record of a packet the simulated IPS dropped (p->flags
+ * has NJ_PKT_DROP); notes on p's flow that it was logged. */
+void nj_output_drop(struct nj_worker *w, const struct nj_packet *p);
+
 /* Writes a last stats record, closes everything. The registered sink and
  * hook stay registered but do nothing until the next nj_output_init(). */
 void nj_output_fini(void);

@@ -2,6 +2,7 @@
  * anomaly events, config parsing and the file writer. With NJ_EVE_DUMP set,
  * also writes a sample of every record type there for the schema check
  * (tests/output/eve_schema.sh). */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -373,6 +374,77 @@ static void load(struct nj_eve_opts *o, const char *yaml)
 	nj_config_free(cfg);
 }
 
+static void *count_in_thread(void *arg)
+{
+	nj_counter_thread_name("T#test");
+	nj_counter_add(*(int *)arg, 7);
+	return NULL;
+}
+
+static json_t *stats_record(const struct nj_eve_opts *o, struct nj_eve_stats_state *st)
+{
+	struct nj_json j;
+	struct timeval now = { 1795780800, 0 };
+	json_t *r;
+
+	nj_json_init(&j);
+	assert_int_equal(nj_eve_format_stats_with(o, st, &j, &now, 1), 0);
+	r = parse(&j);
+	nj_json_free(&j);
+	return r;
+}
+
+/* totals, threads and deltas: each value is followed by its change since
+ * the previous record, in the totals and in each thread's object. */
+static void test_stats_deltas(void **state)
+{
+	struct nj_eve_opts o;
+	struct nj_eve_stats_state st = { 0 };
+	int x = nj_counter_register("nj.delta.x"), g = nj_counter_register("nj.delta.gauge");
+	pthread_t t;
+	json_t *r;
+
+	(void)state;
+	load(&o, "outputs:\n  eve:\n    types:\n      - stats:\n          threads: yes\n"
+		 "          deltas: yes\n");
+	assert_true(o.stats_totals && o.stats_threads && o.stats_deltas);
+	nj_counter_add(x, 5);
+	nj_counter_set(g, 10);
+	assert_int_equal(pthread_create(&t, NULL, count_in_thread, &x), 0);
+	pthread_join(t, NULL);
+	r = stats_record(&o, &st);
+	assert_int_equal(int_at(r, "stats/nj/delta/x"), 12);
+	assert_int_equal(int_at(r, "stats/nj/delta/x_delta"), 12);
+	assert_int_equal(int_at(r, "stats/threads/T#test/nj/delta/x"), 7);
+	assert_int_equal(int_at(r, "stats/threads/T#test/nj/delta/x_delta"), 7);
+	assert_null(walk(r, "stats/uptime_delta"));
+	json_decref(r);
+
+	nj_counter_add(x, 3);
+	nj_counter_set(g, 4);
+	r = stats_record(&o, &st);
+	assert_int_equal(int_at(r, "stats/nj/delta/x"), 15);
+	assert_int_equal(int_at(r, "stats/nj/delta/x_delta"), 3);
+	assert_int_equal(int_at(r, "stats/nj/delta/gauge"), 4);
+	assert_int_equal(int_at(r, "stats/nj/delta/gauge_delta"), -6);
+	assert_int_equal(int_at(r, "stats/threads/T#test/nj/delta/x"), 7);
+	assert_int_equal(int_at(r, "stats/threads/T#test/nj/delta/x_delta"), 0);
+	json_decref(r);
+	nj_eve_stats_state_free(&st);
+
+	/* without deltas or threads: neither key */
+	load(&o, "outputs:\n  eve:\n    types:\n      - stats:\n          totals: yes\n");
+	r = stats_record(&o, &st);
+	assert_int_equal(int_at(r, "stats/nj/delta/x"), 15);
+	assert_null(walk(r, "stats/nj/delta/x_delta"));
+	assert_null(walk(r, "stats/threads"));
+	json_decref(r);
+	/* a record always has the totals or the threads */
+	load(&o, "outputs:\n  eve:\n    types:\n      - stats:\n          totals: no\n"
+		 "          threads: no\n");
+	assert_true(o.stats_totals);
+}
+
 static void test_config(void **state)
 {
 	struct nj_eve_opts o;
@@ -493,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_flow),
 		cmocka_unit_test(test_anomaly),
 		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_stats_deltas),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_writer_file),
 	};

@@ -199,9 +199,13 @@ case("args-pass", {"args": ["-k none --set stream.inline=true", "--set a.b=c"],
                    "checks": [{"shell": {"args": ARGS_CHECK,
                                          "expect": "none [('a.b', 'c'), ('stream.inline', 'true')] True 1"}}]},
      "PASS")
-case("args-ignored-pass", {"args": ["-k none", "--simulate-ips", "--frobnicate"],
+case("args-ignored-pass", {"args": ["-k none", "--init-errors-fatal", "--frobnicate"],
                            "checks": [m(1, ALERT1)]}, "PASS",
-     ["ignored --simulate-ips", "ignored --frobnicate (unknown to nightjar)"])
+     ["ignored --init-errors-fatal", "ignored --frobnicate (unknown to nightjar)"])
+case("args-flag-pass", {"args": ["-k none --simulate-ips"],
+                        "checks": [{"shell": {
+                            "args": "grep -q '\"simulate_ips\": true' fake-args.json"}}]},
+     "PASS")
 case("args-bpf-skip", {"args": ["-k none port 22"], "checks": [m(1, ALERT1)]}, "SKIP",
      ["capture filter 'port 22'"])
 case("args-testdir-pass", {"args": ["--set threshold-file=${TEST_DIR}/threshold.config"],
