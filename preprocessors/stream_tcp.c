@@ -202,7 +202,9 @@ static void handshake(struct tcp_session *s, struct nj_packet *p, int me)
 		} else if (me == 0 && fl == (NJ_TH_SYN | NJ_TH_ACK)) {
 			nj_decode_event_add(p, NJ_DEV_STREAM_3WHS_SYNACK_IN_WRONG_DIRECTION);
 		} else if (me == 1 && fl == (NJ_TH_SYN | NJ_TH_ACK)) {
-			if (p->tcp.ack != b->isn + 1) {
+			/* with TCP Fast Open the SYN/ACK may also acknowledge
+			 * the data the SYN carried */
+			if (seq_lt(p->tcp.ack, b->isn + 1) || seq_lt(b->next_seq, p->tcp.ack)) {
 				nj_decode_event_add(p, NJ_DEV_STREAM_3WHS_SYNACK_WITH_WRONG_ACK);
 				return;
 			}
@@ -220,7 +222,9 @@ static void handshake(struct tcp_session *s, struct nj_packet *p, int me)
 	}
 	/* SYN_RECV: the client's ACK of the server's SYN completes the
 	 * handshake; in a simultaneous open either side's ACK or SYN/ACK does. */
-	bool acks_syn = b->isn_known && p->tcp.ack == b->isn + 1;
+	/* the ACK may also cover data the SYN/ACK carried (TCP Fast Open) */
+	bool acks_syn = b->isn_known && !seq_lt(p->tcp.ack, b->isn + 1) &&
+			!seq_lt(b->next_seq, p->tcp.ack);
 	if (fl == NJ_TH_ACK && (me == 0 || s->simopen)) {
 		if (acks_syn)
 			s->state = NJ_TCP_ESTABLISHED;
@@ -312,23 +316,37 @@ static bool in_window(const struct tcp_session *s, const struct nj_packet *p, in
 	return !seq_lt(right, p->tcp.seq);
 }
 
+/* Whether the packet's data belongs to the stream: after the handshake
+ * began, or on the SYN (or SYN/ACK) that set the side's ISN (TCP Fast
+ * Open: the data follows the SYN's own sequence number). */
+static bool data_accepted(const struct tcp_session *s, const struct nj_packet *p, int me)
+{
+	const struct tcp_side *a = &s->d[me];
+
+	if (!a->isn_known || s->state == NJ_TCP_CLOSED)
+		return false;
+	if (p->tcp.flags & NJ_TH_SYN)
+		return p->tcp.seq == a->isn;
+	return s->state >= NJ_TCP_SYN_RECV;
+}
+
 static void handle_data(struct stream_thread *th, struct tcp_session *s, struct nj_packet *p,
 			int me)
 {
 	struct tcp_side *a = &s->d[me];
+	uint32_t seq = p->tcp.seq + ((p->tcp.flags & NJ_TH_SYN) ? 1 : 0);
 	uint64_t off;
 	unsigned res;
 
-	if (!a->isn_known || s->state < NJ_TCP_SYN_RECV || s->state == NJ_TCP_CLOSED ||
-	    (p->tcp.flags & NJ_TH_SYN))
+	if (!data_accepted(s, p, me))
 		return;
 	if (!in_window(s, p, me)) {
 		nj_decode_event_add(p, NJ_DEV_STREAM_EST_PACKET_OUT_OF_WINDOW);
 		return;
 	}
-	if (!seq_to_off(a, p->tcp.seq, &off))
+	if (!seq_to_off(a, seq, &off))
 		return;
-	uint32_t end = p->tcp.seq + p->payload_len;
+	uint32_t end = seq + p->payload_len;
 	if (seq_lt(a->next_seq, end))
 		a->next_seq = end;
 	if (nj_reasm_insert(&a->r, &th->mem, off, p->payload, p->payload_len, &res) < 0)

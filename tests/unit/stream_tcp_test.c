@@ -491,6 +491,31 @@ static void test_data_on_third_ack(void **state)
 	assert_memory_equal(p->stream->data, "early", 5);
 }
 
+/* TCP Fast Open: data on the SYN (and the SYN/ACK) follows the SYN's own
+ * sequence number, and the SYN/ACK may acknowledge it. */
+static void test_fast_open(void **state)
+{
+	struct nj_packet *p = cli(NJ_TH_SYN, 0, 0, "GET /");
+	assert_non_null(p->stream);
+	assert_int_equal(p->stream->offset, 0);
+	assert_memory_equal(p->stream->data, "GET /", 5);
+	p = srv(NJ_TH_SYN | NJ_TH_ACK, 0, 6, "hi");
+	assert_false(nj_decode_event_has(p, NJ_DEV_STREAM_3WHS_SYNACK_WITH_WRONG_ACK));
+	assert_int_equal(p->flow->tcp_state, NJ_TCP_SYN_RECV);
+	assert_non_null(p->stream);
+	assert_memory_equal(p->stream->data, "hi", 2);
+	p = cli(NJ_TH_ACK, 6, 3, NULL);
+	assert_int_equal(p->flow->tcp_state, NJ_TCP_ESTABLISHED);
+	assert_non_null(p->raw_stream);
+	assert_memory_equal(p->raw_stream->data, "GET /", 5);
+	/* acknowledging more than the SYN carried is still wrong */
+	teardown(state);
+	setup(state);
+	cli(NJ_TH_SYN, 0, 0, "abc");
+	p = srv(NJ_TH_SYN | NJ_TH_ACK, 0, 9, NULL);
+	assert_true(nj_decode_event_has(p, NJ_DEV_STREAM_3WHS_SYNACK_WITH_WRONG_ACK));
+}
+
 static void test_rst_in_syn_sent(void **state)
 {
 	struct nj_packet *p = cli(NJ_TH_SYN, 0, 0, NULL);
@@ -528,6 +553,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_host_os_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_data_on_third_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rst_in_syn_sent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_open, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
