@@ -4,13 +4,18 @@
  * tracks the session (3-way handshake, simultaneous open, FIN/RST teardown,
  * optional midstream pickup), validates SYN/ACK and sequence numbers (stream
  * events for what is invalid), reassembles each direction with a
- * target-based overlap policy, and attaches new in-order data to p->stream
- * (struct nj_stream_chunk, see core/packet.h). When the flow ends, data that
- * was never delivered in order (after a hole) is flushed as pseudo-packets
- * (NJ_PKT_PSEUDO, chunk.flow_end) dispatched from NJ_STAGE_STREAM + 1.
+ * target-based overlap policy, attaches new in-order data to p->stream (for
+ * the app-layer parsers) and, on a packet of the same direction, the data
+ * its receiver acknowledged since the last time to p->raw_stream (for stream
+ * rules; struct nj_stream_chunk, see core/packet.h). When the flow ends,
+ * data never delivered in order (after a hole) and everything not inspected
+ * yet are flushed as pseudo-packets (NJ_PKT_PSEUDO, chunk.flow_end)
+ * dispatched from NJ_STAGE_STREAM + 1.
  *
  * Config keys:
  *   stream.midstream (bool, false)        pick up sessions without a SYN
+ *   stream.inline (bool, false)           raw windows as soon as data is in
+ *                                         order, not at the receiver's ACK
  *   stream.memcap (size, 64mb)            sessions, per worker
  *   stream.reassembly.memcap (256mb)      segments, per worker
  *   stream.reassembly.depth (1mb, 0 = unlimited)

@@ -15,6 +15,7 @@ struct nj_seg {
 	struct nj_seg *next;
 	uint64_t off;
 	uint32_t len;
+	uint32_t size;          /* len when allocated (the raw window trims the front) */
 	uint8_t data[];
 };
 
@@ -65,6 +66,7 @@ static struct nj_seg *seg_new(struct nj_reasm_mem *m, uint64_t off, const uint8_
 	s->next = NULL;
 	s->off = off;
 	s->len = len;
+	s->size = len;
 	memcpy(s->data, data, len);
 	m->used += sz;
 	return s;
@@ -72,7 +74,7 @@ static struct nj_seg *seg_new(struct nj_reasm_mem *m, uint64_t off, const uint8_
 
 static void seg_free(struct nj_reasm_mem *m, struct nj_seg *s)
 {
-	m->used -= sizeof(struct nj_seg) + s->len;
+	m->used -= sizeof(struct nj_seg) + s->size;
 	free(s);
 }
 
@@ -89,16 +91,18 @@ static int queue_piece(struct nj_reasm_mem *m, struct nj_seg **link, uint64_t of
 	return 0;
 }
 
-/* Delivered data is gone except the context kept in buf, which ends at
- * next_off: a retransmission over it can still be told apart. */
+/* Inspected data is gone except the raw context, which ends at raw_off: a
+ * retransmission over it can still be told apart. */
 static bool old_data_differs(const struct nj_reasm *r, uint64_t off, uint64_t end,
 			     const uint8_t *data)
 {
-	uint64_t have = r->next_off - r->buf_len;
+	uint32_t n = r->raw.run;
+	uint64_t have = r->raw_off - n;
 	uint64_t from = off > have ? off : have;
-	uint64_t to = end < r->next_off ? end : r->next_off;
+	uint64_t to = end < r->raw_off ? end : r->raw_off;
+	const uint8_t *ctx = r->raw.buf + (r->raw.len - n);
 
-	return from < to && memcmp(r->buf + (from - have), data + (from - off), to - from) != 0;
+	return from < to && memcmp(ctx + (from - have), data + (from - off), to - from) != 0;
 }
 
 int nj_reasm_insert(struct nj_reasm *r, struct nj_reasm_mem *m, uint64_t off,
@@ -118,17 +122,17 @@ int nj_reasm_insert(struct nj_reasm *r, struct nj_reasm_mem *m, uint64_t off,
 	}
 	if (end > r->max_end)
 		r->max_end = end;
-	if (off < r->next_off && old_data_differs(r, off, end, data))
+	if (off < r->raw_off && old_data_differs(r, off, end, data))
 		*res |= NJ_REASM_OVERLAP_DIFF;
-	if (end <= r->next_off) {
+	if (end <= r->raw_off) {
 		*res |= NJ_REASM_OLD | NJ_REASM_OVERLAP;
 		return 0;
 	}
-	if (off < r->next_off) {
-		/* The part already delivered stays as it was shown. */
+	if (off < r->raw_off) {
+		/* The part already inspected stays as it was shown. */
 		*res |= NJ_REASM_OVERLAP;
-		data += r->next_off - off;
-		off = r->next_off;
+		data += r->raw_off - off;
+		off = r->raw_off;
 	}
 
 	struct nj_seg **link = &r->head;
@@ -165,12 +169,29 @@ int nj_reasm_insert(struct nj_reasm *r, struct nj_reasm_mem *m, uint64_t off,
 	return rc;
 }
 
+/* The first queued segment that ends after off. */
+static struct nj_seg *seg_after(const struct nj_reasm *r, uint64_t off)
+{
+	struct nj_seg *s = r->head;
+
+	while (s && s->off + s->len <= off)
+		s = s->next;
+	return s;
+}
+
 bool nj_reasm_ready(const struct nj_reasm *r)
 {
-	return r->head && r->head->off == r->next_off;
+	const struct nj_seg *s = seg_after(r, r->next_off);
+
+	return s && s->off <= r->next_off;
 }
 
 bool nj_reasm_pending(const struct nj_reasm *r)
+{
+	return seg_after(r, r->next_off) != NULL;
+}
+
+bool nj_reasm_raw_pending(const struct nj_reasm *r)
 {
 	return r->head != NULL;
 }
@@ -182,99 +203,207 @@ bool nj_reasm_ack_gap(struct nj_reasm *r, uint64_t ack_off)
 	if (r->depth && r->next_off >= r->depth)
 		return false;
 	uint64_t to = ack_off;
-	if (r->head && r->head->off < to)
-		to = r->head->off;
+	const struct nj_seg *s = seg_after(r, r->next_off);
+	if (s && s->off < to)
+		to = s->off;
 	r->next_off = to;
 	r->gap = true;
-	r->buf_len = 0;
+	r->in.len = r->in.run = 0;
 	if (to > r->max_end)
 		r->max_end = to;
 	return true;
 }
 
-static int buf_reserve(struct nj_reasm *r, struct nj_reasm_mem *m, uint64_t need)
+static int mem_grow(struct nj_reasm_mem *m, void **p, uint64_t old_sz, uint64_t new_sz)
 {
-	if (need <= r->buf_cap)
+	if (m->cap && m->used + (new_sz - old_sz) > m->cap)
+		return -ENOMEM;
+	void *np = realloc(*p, new_sz);
+	if (!np)
+		return -ENOMEM;
+	m->used += new_sz - old_sz;
+	*p = np;
+	return 0;
+}
+
+static int win_reserve(struct nj_reasm_win *w, struct nj_reasm_mem *m, uint64_t need)
+{
+	if (need <= w->cap)
 		return 0;
 	if (need > UINT32_MAX)
 		return -ENOMEM;
-	uint64_t cap = r->buf_cap ? r->buf_cap : 2048;
+	uint64_t cap = w->cap ? w->cap : 2048;
 	while (cap < need)
 		cap *= 2;
 	if (cap > UINT32_MAX)
 		cap = need;
-	if (m->cap && m->used + (cap - r->buf_cap) > m->cap)
+	if (mem_grow(m, (void **)&w->buf, w->cap, cap) < 0)
 		return -ENOMEM;
-	uint8_t *nb = realloc(r->buf, cap);
-	if (!nb)
-		return -ENOMEM;
-	m->used += cap - r->buf_cap;
-	r->buf = nb;
-	r->buf_cap = (uint32_t)cap;
+	w->cap = (uint32_t)cap;
 	return 0;
 }
 
 /* A burst of out-of-order data can grow the buffer; give the memory back
  * once chunks are small again so only the context stays allocated. */
-static void buf_shrink(struct nj_reasm *r, struct nj_reasm_mem *m, uint64_t need)
+static void win_shrink(struct nj_reasm_win *w, struct nj_reasm_mem *m, uint64_t need)
 {
-	if (r->buf_cap <= 65536 || need >= r->buf_cap / 4)
+	if (w->cap <= 65536 || need >= w->cap / 4)
 		return;
-	uint32_t cap = r->buf_cap / 2;
-	uint8_t *nb = realloc(r->buf, cap);
+	uint32_t cap = w->cap / 2;
+	uint8_t *nb = realloc(w->buf, cap);
 	if (!nb)
 		return;
-	m->used -= r->buf_cap - cap;
-	r->buf = nb;
-	r->buf_cap = cap;
+	m->used -= w->cap - cap;
+	w->buf = nb;
+	w->cap = cap;
+}
+
+/* Keeps as context the last ctx_max bytes of the run that the next chunk
+ * continues, and makes room for add more. */
+static int win_start(struct nj_reasm_win *w, struct nj_reasm_mem *m, uint32_t ctx_max, uint64_t add)
+{
+	uint32_t keep = w->run < ctx_max ? w->run : ctx_max;
+
+	if (keep < w->len) {
+		memmove(w->buf, w->buf + (w->len - keep), keep);
+		w->len = keep;
+	}
+	w->run = keep;
+	win_shrink(w, m, (uint64_t)w->len + add);
+	return win_reserve(w, m, (uint64_t)w->len + add);
+}
+
+static void win_append(struct nj_reasm_win *w, const uint8_t *data, uint32_t n)
+{
+	memcpy(w->buf + w->len, data, n);
+	w->len += n;
+	w->run += n;
+}
+
+static void chunk_fill(struct nj_stream_chunk *c, const struct nj_reasm_win *w, uint32_t ctx,
+		       uint64_t end)
+{
+	c->data = w->buf;
+	c->len = w->len;
+	c->new_off = ctx;
+	c->offset = end - w->run;
+	c->flow_end = false;
+	c->nblocks = 0;
+	c->blocks = NULL;
 }
 
 int nj_reasm_deliver(struct nj_reasm *r, struct nj_reasm_mem *m, uint32_t ctx_max,
 		     bool skip_gap, struct nj_stream_chunk *c)
 {
-	if (!r->head)
+	struct nj_seg *s = seg_after(r, r->next_off);
+
+	if (!s)
 		return 0;
-	if (r->head->off != r->next_off) {
+	if (s->off > r->next_off) {
 		if (!skip_gap)
 			return 0;
-		r->next_off = r->head->off;
+		r->next_off = s->off;
 		r->gap = true;
-		r->buf_len = 0;
 	}
 	if (r->gap)
-		r->buf_len = 0;
-
-	/* Keep only the last ctx_max bytes already shown as context. */
-	if (r->buf_len > ctx_max) {
-		memmove(r->buf, r->buf + (r->buf_len - ctx_max), ctx_max);
-		r->buf_len = ctx_max;
+		r->in.len = r->in.run = 0;
+	uint64_t add = 0, at = r->next_off;
+	for (const struct nj_seg *t = s; t && t->off <= at; t = t->next) {
+		add += t->off + t->len - at;
+		at = t->off + t->len;
 	}
-	uint64_t add = 0;
-	uint64_t at = r->next_off;
-	for (struct nj_seg *s = r->head; s && s->off == at; s = s->next) {
-		add += s->len;
-		at += s->len;
-	}
-	buf_shrink(r, m, (uint64_t)r->buf_len + add);
-	if (buf_reserve(r, m, (uint64_t)r->buf_len + add) < 0)
+	if (win_start(&r->in, m, ctx_max, add) < 0)
 		return -ENOMEM;
+	uint32_t ctx = r->in.len;
+	for (; s && s->off <= r->next_off; s = s->next) {
+		uint64_t skip = r->next_off - s->off;
+		win_append(&r->in, s->data + skip, (uint32_t)(s->len - skip));
+		r->next_off = s->off + s->len;
+	}
+	chunk_fill(c, &r->in, ctx, r->next_off);
+	c->has_gap = r->gap;
+	r->gap = false;
+	return 1;
+}
 
-	uint32_t ctx_len = r->buf_len;
-	while (r->head && r->head->off == r->next_off) {
-		struct nj_seg *s = r->head;
-		memcpy(r->buf + r->buf_len, s->data, s->len);
-		r->buf_len += s->len;
-		r->next_off += s->len;
+/* Runs and bytes of the queued data before limit. */
+static uint32_t raw_count(const struct nj_reasm *r, uint64_t limit, uint64_t *bytes)
+{
+	uint64_t at = r->raw_off;
+	uint32_t nb = 0;
+
+	*bytes = 0;
+	for (const struct nj_seg *s = r->head; s && s->off < limit; s = s->next) {
+		uint64_t e = s->off + s->len < limit ? s->off + s->len : limit;
+		if (nb == 0 || s->off != at)
+			nb++;
+		*bytes += e - s->off;
+		at = e;
+	}
+	return nb;
+}
+
+/* Moves the head segment's bytes before limit into the raw window. */
+static void raw_take(struct nj_reasm *r, struct nj_reasm_mem *m, uint64_t limit)
+{
+	struct nj_seg *s = r->head;
+	uint64_t e = s->off + s->len < limit ? s->off + s->len : limit;
+	uint32_t n = (uint32_t)(e - s->off);
+
+	win_append(&r->raw, s->data, n);
+	r->raw_off = e;
+	if (n == s->len) {
 		r->head = s->next;
 		seg_free(m, s);
+		return;
 	}
-	c->data = r->buf;
-	c->len = r->buf_len;
-	c->new_off = ctx_len;
-	c->offset = r->next_off - r->buf_len;
-	c->has_gap = r->gap;
-	c->flow_end = false;
-	r->gap = false;
+	memmove(s->data, s->data + n, s->len - n);
+	s->off = e;
+	s->len -= n;
+}
+
+int nj_reasm_raw_deliver(struct nj_reasm *r, struct nj_reasm_mem *m, uint32_t ctx_max,
+			 uint64_t limit, struct nj_stream_chunk *c)
+{
+	uint64_t add;
+
+	if (!r->head || r->head->off >= limit)
+		return 0;
+	uint32_t nb = raw_count(r, limit, &add);
+	if (nb > r->blocks_cap) {
+		if (mem_grow(m, (void **)&r->blocks, (uint64_t)r->blocks_cap * sizeof(*r->blocks),
+			     (uint64_t)nb * sizeof(*r->blocks)) < 0)
+			return -ENOMEM;
+		r->blocks_cap = nb;
+	}
+	if (r->head->off > r->raw_off)
+		r->raw.run = 0;         /* a hole: the context does not continue */
+	if (win_start(&r->raw, m, ctx_max, add) < 0)
+		return -ENOMEM;
+	uint32_t ctx = r->raw.len, i = 0;
+	uint64_t first = r->head->off;
+	while (r->head && r->head->off < limit) {
+		if (i == 0 || r->head->off != r->raw_off) {
+			struct nj_stream_block *b = &r->blocks[i];
+			b->start = i ? r->raw.len : 0;      /* the first run starts with the context */
+			b->gap = r->head->off - r->raw_off;
+			if (i)
+				r->raw.run = 0;
+			i++;
+		}
+		raw_take(r, m, limit);
+		r->blocks[i - 1].len = r->raw.len - r->blocks[i - 1].start;
+	}
+	chunk_fill(c, &r->raw, ctx, r->raw_off);
+	c->offset = first - ctx;
+	c->has_gap = nb > 1 || r->blocks[0].gap;
+	c->nblocks = nb;
+	c->blocks = r->blocks;
+	if (r->next_off < r->raw_off) {
+		/* inspected past the in-order data: the parsers skip it */
+		r->next_off = r->raw_off;
+		r->gap = true;
+	}
 	return 1;
 }
 
@@ -285,8 +414,12 @@ void nj_reasm_free(struct nj_reasm *r, struct nj_reasm_mem *m)
 		r->head = s->next;
 		seg_free(m, s);
 	}
-	m->used -= r->buf_cap;
-	free(r->buf);
-	r->buf = NULL;
-	r->buf_len = r->buf_cap = 0;
+	m->used -= r->in.cap + r->raw.cap + (uint64_t)r->blocks_cap * sizeof(*r->blocks);
+	free(r->in.buf);
+	free(r->raw.buf);
+	free(r->blocks);
+	memset(&r->in, 0, sizeof(r->in));
+	memset(&r->raw, 0, sizeof(r->raw));
+	r->blocks = NULL;
+	r->blocks_cap = 0;
 }

@@ -1,15 +1,22 @@
-/* One direction of a TCP stream: out-of-order segment list, target-based
- * overlap resolution and in-order delivery with inspection context.
+/* One direction of a TCP stream: segment list, target-based overlap
+ * resolution, and two consumers of the data (see doc/stream.md):
+ *
+ *  - in order (next_off): contiguous data as soon as it is complete, for the
+ *    app-layer parsers (nj_reasm_deliver);
+ *  - raw (raw_off): the window that stream rules inspect, handed out up to
+ *    an offset the caller chooses (the receiver's ACK, or everything at flow
+ *    end), holes included as gaps between runs (nj_reasm_raw_deliver).
  *
  * Offsets are 64-bit stream offsets (0 = first byte after the SYN). Segments
  * kept in the list never overlap each other and all lie at or after
- * next_off: when a new segment overlaps queued data the policy decides, byte
- * range by byte range, whether the queued bytes are overwritten, and only
- * the uncovered parts of the new segment are queued. Data before next_off
- * was delivered already and cannot change (see doc/stream.md).
+ * raw_off: a segment is freed once the raw window has passed it. When a new
+ * segment overlaps queued data the policy decides, byte range by byte range,
+ * whether the queued bytes are overwritten, and only the uncovered parts of
+ * the new segment are queued. Data before raw_off was inspected and cannot
+ * change.
  *
- * Memory: segments and the delivery buffer are owned by the nj_reasm and
- * accounted in the caller's nj_reasm_mem (one per worker).
+ * Memory: segments, delivery buffers and the run table are owned by the
+ * nj_reasm and accounted in the caller's nj_reasm_mem (one per worker).
  */
 #ifndef NJ_PREPROCESSORS_STREAM_REASSEMBLY_H
 #define NJ_PREPROCESSORS_STREAM_REASSEMBLY_H
@@ -26,15 +33,24 @@ struct nj_reasm_mem {
 
 struct nj_seg;
 
+/* A delivery buffer: context + the last chunk. */
+struct nj_reasm_win {
+	uint8_t *buf;
+	uint32_t len, cap;
+	uint32_t run;           /* bytes at the end contiguous with the next chunk */
+};
+
 struct nj_reasm {
-	struct nj_seg *head;    /* sorted, non-overlapping, off >= next_off */
-	uint64_t next_off;      /* first byte not delivered yet */
+	struct nj_seg *head;    /* sorted, non-overlapping, off >= raw_off */
+	uint64_t next_off;      /* first byte not delivered in order yet */
+	uint64_t raw_off;       /* first byte not inspected as raw stream yet */
 	uint64_t max_end;       /* highest offset + 1 seen */
 	uint64_t depth;         /* 0 = unlimited */
-	uint8_t *buf;           /* context + last chunk */
-	uint32_t buf_len, buf_cap;
+	struct nj_reasm_win in, raw;
+	struct nj_stream_block *blocks;  /* runs of the last raw chunk */
+	uint32_t blocks_cap;
 	uint8_t policy;         /* enum nj_overlap_policy */
-	bool gap;               /* next chunk follows a hole */
+	bool gap;               /* next in-order chunk follows a hole */
 };
 
 /* Results of nj_reasm_insert (bits). */
@@ -43,7 +59,7 @@ enum {
 	NJ_REASM_OVERLAP_DIFF = 1 << 1,         /* ... with different bytes (queued
 						 * data, or delivered data still
 						 * kept as context) */
-	NJ_REASM_OLD = 1 << 2,                  /* entirely before next_off */
+	NJ_REASM_OLD = 1 << 2,                  /* entirely before raw_off */
 	NJ_REASM_DEPTH = 1 << 3,                /* cut at the reassembly depth */
 };
 
@@ -58,21 +74,33 @@ int nj_reasm_insert(struct nj_reasm *r, struct nj_reasm_mem *m, uint64_t off,
 /* Whether in-order data is waiting at next_off. */
 bool nj_reasm_ready(const struct nj_reasm *r);
 
-/* Whether anything is queued at all (in order or after a hole). */
+/* Whether anything is queued after next_off (in order or after a hole). */
 bool nj_reasm_pending(const struct nj_reasm *r);
+
+/* Whether anything is queued that the raw window has not covered. */
+bool nj_reasm_raw_pending(const struct nj_reasm *r);
 
 /* The receiver acknowledged up to ack_off (exclusive) but nothing queued
  * covers [next_off, ...): the bytes were lost before capture. Moves
  * next_off over the hole. Returns true when a gap was recorded. */
 bool nj_reasm_ack_gap(struct nj_reasm *r, uint64_t ack_off);
 
-/* Builds the next chunk: up to ctx_max context bytes shown before plus every
- * contiguous queued byte from next_off. With skip_gap, a hole before the
- * first queued segment is skipped (has_gap set). c->data points into r and
- * is valid until the next call on r. Returns 1 with a chunk, 0 when nothing
- * can be delivered, -ENOMEM when the buffer could not grow. */
+/* Builds the next in-order chunk: up to ctx_max context bytes shown before
+ * plus every contiguous queued byte from next_off. With skip_gap, a hole
+ * before the next queued segment is skipped (has_gap set). Segments stay
+ * queued for the raw window. c->data points into r and is valid until the
+ * next call on r. Returns 1 with a chunk, 0 when nothing can be delivered,
+ * -ENOMEM when the buffer could not grow. */
 int nj_reasm_deliver(struct nj_reasm *r, struct nj_reasm_mem *m, uint32_t ctx_max,
 		     bool skip_gap, struct nj_stream_chunk *c);
+
+/* Builds the next raw window: up to ctx_max context bytes inspected before
+ * (when no hole follows them) plus every queued byte before limit, one run
+ * per stretch of contiguous data (c->blocks; a run's gap counts the missing
+ * bytes before it), and frees what it covered. Returns 1 with a chunk, 0
+ * when nothing is queued before limit, -ENOMEM. */
+int nj_reasm_raw_deliver(struct nj_reasm *r, struct nj_reasm_mem *m, uint32_t ctx_max,
+			 uint64_t limit, struct nj_stream_chunk *c);
 
 /* Frees the segments and the buffer (r itself is the caller's). */
 void nj_reasm_free(struct nj_reasm *r, struct nj_reasm_mem *m);

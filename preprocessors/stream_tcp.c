@@ -39,12 +39,13 @@ struct stream_thread {
 	struct nj_reasm_mem mem;
 	uint64_t ssn_mem;
 	uint64_t mem_peak;       /* high-water mark of sessions + segments */
-	struct nj_stream_chunk chunk;
+	struct nj_stream_chunk chunk;   /* in order, for the parsers */
+	struct nj_stream_chunk raw;     /* raw window, for stream rules */
 	void *scratch;          /* p->worker of the packets handled, for pseudo-packets */
 };
 
 static struct {
-	bool midstream;
+	bool midstream, inline_mode;
 	uint64_t memcap, reasm_memcap, depth;
 	uint32_t inspect_overlap;
 	int policy;
@@ -201,7 +202,9 @@ static void handshake(struct tcp_session *s, struct nj_packet *p, int me)
 		} else if (me == 0 && fl == (NJ_TH_SYN | NJ_TH_ACK)) {
 			nj_decode_event_add(p, NJ_DEV_STREAM_3WHS_SYNACK_IN_WRONG_DIRECTION);
 		} else if (me == 1 && fl == (NJ_TH_SYN | NJ_TH_ACK)) {
-			if (p->tcp.ack != b->isn + 1) {
+			/* with TCP Fast Open the SYN/ACK may also acknowledge
+			 * the data the SYN carried */
+			if (seq_lt(p->tcp.ack, b->isn + 1) || seq_lt(b->next_seq, p->tcp.ack)) {
 				nj_decode_event_add(p, NJ_DEV_STREAM_3WHS_SYNACK_WITH_WRONG_ACK);
 				return;
 			}
@@ -219,7 +222,9 @@ static void handshake(struct tcp_session *s, struct nj_packet *p, int me)
 	}
 	/* SYN_RECV: the client's ACK of the server's SYN completes the
 	 * handshake; in a simultaneous open either side's ACK or SYN/ACK does. */
-	bool acks_syn = b->isn_known && p->tcp.ack == b->isn + 1;
+	/* the ACK may also cover data the SYN/ACK carried (TCP Fast Open) */
+	bool acks_syn = b->isn_known && !seq_lt(p->tcp.ack, b->isn + 1) &&
+			!seq_lt(b->next_seq, p->tcp.ack);
 	if (fl == NJ_TH_ACK && (me == 0 || s->simopen)) {
 		if (acks_syn)
 			s->state = NJ_TCP_ESTABLISHED;
@@ -265,10 +270,26 @@ static void teardown_state(struct tcp_session *s)
 	}
 }
 
+/* Offset up to which the peer of side me acknowledged its data (the FIN
+ * takes a number but carries no byte; what was never seen cannot have been
+ * acknowledged). Returns false while the peer sent no ACK. */
+static bool acked_off(const struct tcp_session *s, int me, uint64_t *off)
+{
+	const struct tcp_side *a = &s->d[me], *b = &s->d[!me];
+
+	if (!b->ack_known || !a->isn_known)
+		return false;
+	uint32_t ack = b->last_ack;
+	if (a->fin_seen && !seq_lt(ack, a->fin_seq))
+		ack = a->fin_seq;
+	if (seq_lt(a->next_seq, ack))
+		ack = a->next_seq;
+	return seq_to_off(a, ack, off);
+}
+
 /* The packet's ACK: window, FIN acknowledgement, and gap detection (the
  * receiver acknowledged bytes we never saw). */
-static void handle_ack(struct stream_thread *th, struct tcp_session *s, const struct nj_packet *p,
-		       int me)
+static void handle_ack(struct tcp_session *s, const struct nj_packet *p, int me)
 {
 	struct tcp_side *a = &s->d[me], *b = &s->d[!me];
 	uint64_t ack_off;
@@ -279,16 +300,10 @@ static void handle_ack(struct stream_thread *th, struct tcp_session *s, const st
 	a->win = (uint32_t)p->tcp.win << (scaled ? (a->wscale > 14 ? 14 : a->wscale) : 0);
 	if (b->fin_seen && p->tcp.ack == b->fin_seq + 1)
 		b->fin_acked = true;
-	if (s->state < NJ_TCP_ESTABLISHED || !b->isn_known)
+	if (s->state < NJ_TCP_ESTABLISHED)
 		return;
-	uint32_t ack = p->tcp.ack;
-	if (b->fin_seen && !seq_lt(ack, b->fin_seq))
-		ack = b->fin_seq;       /* the FIN takes a number but carries no byte */
-	if (seq_lt(b->next_seq, ack))
-		ack = b->next_seq;      /* cannot lose what was never sent (seen) */
-	if (seq_to_off(b, ack, &ack_off) && nj_reasm_ack_gap(&b->r, ack_off))
+	if (acked_off(s, !me, &ack_off) && nj_reasm_ack_gap(&b->r, ack_off))
 		nj_counter_add(ctr.gap, 1);
-	(void)th;
 }
 
 static bool in_window(const struct tcp_session *s, const struct nj_packet *p, int me)
@@ -301,23 +316,37 @@ static bool in_window(const struct tcp_session *s, const struct nj_packet *p, in
 	return !seq_lt(right, p->tcp.seq);
 }
 
+/* Whether the packet's data belongs to the stream: after the handshake
+ * began, or on the SYN (or SYN/ACK) that set the side's ISN (TCP Fast
+ * Open: the data follows the SYN's own sequence number). */
+static bool data_accepted(const struct tcp_session *s, const struct nj_packet *p, int me)
+{
+	const struct tcp_side *a = &s->d[me];
+
+	if (!a->isn_known || s->state == NJ_TCP_CLOSED)
+		return false;
+	if (p->tcp.flags & NJ_TH_SYN)
+		return p->tcp.seq == a->isn;
+	return s->state >= NJ_TCP_SYN_RECV;
+}
+
 static void handle_data(struct stream_thread *th, struct tcp_session *s, struct nj_packet *p,
 			int me)
 {
 	struct tcp_side *a = &s->d[me];
+	uint32_t seq = p->tcp.seq + ((p->tcp.flags & NJ_TH_SYN) ? 1 : 0);
 	uint64_t off;
 	unsigned res;
 
-	if (!a->isn_known || s->state < NJ_TCP_SYN_RECV || s->state == NJ_TCP_CLOSED ||
-	    (p->tcp.flags & NJ_TH_SYN))
+	if (!data_accepted(s, p, me))
 		return;
 	if (!in_window(s, p, me)) {
 		nj_decode_event_add(p, NJ_DEV_STREAM_EST_PACKET_OUT_OF_WINDOW);
 		return;
 	}
-	if (!seq_to_off(a, p->tcp.seq, &off))
+	if (!seq_to_off(a, seq, &off))
 		return;
-	uint32_t end = p->tcp.seq + p->payload_len;
+	uint32_t end = seq + p->payload_len;
 	if (seq_lt(a->next_seq, end))
 		a->next_seq = end;
 	if (nj_reasm_insert(&a->r, &th->mem, off, p->payload, p->payload_len, &res) < 0)
@@ -362,7 +391,7 @@ static void track(struct stream_thread *th, struct nj_flow *f, struct nj_packet 
 		if (s->state == NJ_TCP_SYN_SENT || s->state == NJ_TCP_SYN_RECV)
 			handshake(s, p, me);
 		if ((fl & NJ_TH_ACK) && s->state != NJ_TCP_SYN_SENT)
-			handle_ack(th, s, p, me);
+			handle_ack(s, p, me);
 		if (p->payload_len)
 			handle_data(th, s, p, me);
 		if ((fl & NJ_TH_FIN) && s->state >= NJ_TCP_ESTABLISHED && a->isn_known &&
@@ -388,17 +417,41 @@ static void track(struct stream_thread *th, struct nj_flow *f, struct nj_packet 
 		f->state = NJ_FLOW_ESTABLISHED;
 }
 
-/* Attaches the in-order data this packet made available in its direction. */
+/* Where the raw window of side me may end: what the receiver acknowledged
+ * (an IDS sees what the host accepted), or in inline mode also everything
+ * in order (an IPS inspects data before it forwards it). */
+static bool raw_limit(const struct tcp_session *s, int me, uint64_t *limit)
+{
+	bool acked = acked_off(s, me, limit);
+
+	if (!conf.inline_mode)
+		return acked;
+	if (!acked || *limit < s->d[me].r.next_off)
+		*limit = s->d[me].r.next_off;
+	return true;
+}
+
+/* Attaches the in-order data this packet made available in its direction,
+ * and the raw window: its direction's data up to the raw limit that was
+ * not inspected yet (doc/stream.md). */
 static void deliver(struct stream_thread *th, struct nj_flow *f, struct nj_packet *p)
 {
 	struct tcp_session *s = f->stream;
 	int me = p->dir == NJ_DIR_TO_CLIENT ? 1 : 0;
+	uint64_t limit;
 
-	if (!s || !nj_reasm_ready(&s->d[me].r))
+	if (!s)
 		return;
-	if (nj_reasm_deliver(&s->d[me].r, &th->mem, conf.inspect_overlap, false, &th->chunk) == 1) {
+	struct nj_reasm *r = &s->d[me].r;
+	if (nj_reasm_ready(r) &&
+	    nj_reasm_deliver(r, &th->mem, conf.inspect_overlap, false, &th->chunk) == 1) {
 		th->chunk.dir = p->dir;
 		p->stream = &th->chunk;
+	}
+	if (raw_limit(s, me, &limit) &&
+	    nj_reasm_raw_deliver(r, &th->mem, conf.inspect_overlap, limit, &th->raw) == 1) {
+		th->raw.dir = p->dir;
+		p->raw_stream = &th->raw;
 	}
 }
 
@@ -423,7 +476,7 @@ static int stream_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 }
 
 static void dispatch_flush(struct nj_worker *w, struct stream_thread *th, struct nj_flow *f,
-			   uint8_t dir, const struct nj_stream_chunk *c)
+			   uint8_t dir, const struct nj_stream_chunk *c, bool raw)
 {
 	struct nj_packet pp;
 	struct nj_event ev;
@@ -448,7 +501,10 @@ static void dispatch_flush(struct nj_worker *w, struct stream_thread *th, struct
 	pp.vlan_count = f->vlan[1] ? 2 : f->vlan[0] ? 1 : 0;
 	pp.flow = f;
 	pp.dir = dir;
-	pp.stream = c;
+	if (raw)
+		pp.raw_stream = c;
+	else
+		pp.stream = c;
 	pp.worker = th->scratch;
 	memset(&ev, 0, sizeof(ev));
 	ev.ts = pp.ts;
@@ -458,8 +514,33 @@ static void dispatch_flush(struct nj_worker *w, struct stream_thread *th, struct
 	nj_bus_dispatch_from(w, &ev, NJ_STAGE_STREAM + 1);
 }
 
-/* Flow end: hand what was never delivered in order to detection (each run
- * after a hole is one pseudo-packet with has_gap), then free the session. */
+/* Flow end, one direction: what was never delivered in order goes to the
+ * parsers (each run after a hole is one pseudo-packet with has_gap), then
+ * everything not inspected yet, acknowledged or not, is one raw window. */
+static void flush_side(struct nj_worker *w, struct stream_thread *th, struct nj_flow *f, int i)
+{
+	struct nj_reasm *r = &((struct tcp_session *)f->stream)->d[i].r;
+	uint8_t dir = i == 0 ? NJ_DIR_TO_SERVER : NJ_DIR_TO_CLIENT;
+
+	while (nj_reasm_pending(r)) {
+		bool hole = !nj_reasm_ready(r);
+		if (nj_reasm_deliver(r, &th->mem, conf.inspect_overlap, true, &th->chunk) != 1)
+			break;
+		if (hole)
+			nj_counter_add(ctr.gap, 1);
+		th->chunk.dir = dir;
+		th->chunk.flow_end = true;
+		dispatch_flush(w, th, f, dir, &th->chunk, false);
+	}
+	if (nj_reasm_raw_pending(r) &&
+	    nj_reasm_raw_deliver(r, &th->mem, conf.inspect_overlap, UINT64_MAX, &th->raw) == 1) {
+		th->raw.dir = dir;
+		th->raw.flow_end = true;
+		dispatch_flush(w, th, f, dir, &th->raw, true);
+	}
+}
+
+/* Flow end: flush both directions, then free the session. */
 static void stream_flow_end(struct nj_worker *w, struct nj_flow *f)
 {
 	struct stream_thread *th = w->ctx[NJ_STAGE_STREAM];
@@ -475,20 +556,8 @@ static void stream_flow_end(struct nj_worker *w, struct nj_flow *f)
 		f->stream = NULL;
 		return;
 	}
-	for (int i = 0; i < 2; i++) {
-		struct nj_reasm *r = &s->d[i].r;
-		uint8_t dir = i == 0 ? NJ_DIR_TO_SERVER : NJ_DIR_TO_CLIENT;
-		while (nj_reasm_pending(r)) {
-			bool hole = !nj_reasm_ready(r);
-			if (nj_reasm_deliver(r, &th->mem, conf.inspect_overlap, true, &th->chunk) != 1)
-				break;
-			if (hole)
-				nj_counter_add(ctr.gap, 1);
-			th->chunk.dir = dir;
-			th->chunk.flow_end = true;
-			dispatch_flush(w, th, f, dir, &th->chunk);
-		}
-	}
+	for (int i = 0; i < 2; i++)
+		flush_side(w, th, f, i);
 	session_free(th, f);
 }
 
@@ -561,6 +630,9 @@ int nj_stream_stage_register(const struct nj_config *cfg)
 	int rc;
 
 	conf.midstream = nj_config_get_bool(cfg, "stream.midstream", false);
+	/* as Suricata's stream.inline: auto, inline in (simulated) IPS mode */
+	conf.inline_mode = nj_config_get_bool(cfg, "stream.inline",
+					      !strcmp(nj_config_get_str(cfg, "ips", "no"), "simulate"));
 	conf.memcap = nj_config_get_size(cfg, "stream.memcap", 64ULL << 20);
 	conf.reasm_memcap = nj_config_get_size(cfg, "stream.reassembly.memcap", 256ULL << 20);
 	conf.depth = nj_config_get_size(cfg, "stream.reassembly.depth", 1ULL << 20);

@@ -89,10 +89,20 @@ struct nj_flow;
 struct nj_app_tx;
 struct nj_rule_info;
 
-/* Reassembled TCP data handed to detection and the app-layer parsers.
- * Owned by the stream engine; valid for the dispatch. data[0..new_off) was
- * shown before and is repeated as context so that a pattern spanning the
- * previous chunk matches; data[new_off..len) is new. */
+/* One contiguous run of a raw stream window: data[start..start + len),
+ * with gap bytes missing (never captured) right before it. */
+struct nj_stream_block {
+	uint32_t start, len;
+	uint64_t gap;
+};
+
+/* Reassembled TCP data. Owned by the stream engine; valid for the dispatch.
+ * data[0..new_off) was shown before and is repeated as context so that a
+ * pattern spanning the previous chunk matches; data[new_off..len) is new.
+ * Two kinds (doc/stream.md): the in-order chunk (p->stream, for the
+ * app-layer parsers: one run, nblocks 0) and the raw window (p->raw_stream,
+ * for stream rules: acknowledged data, nblocks >= 1 runs separated by holes;
+ * only the first run carries context). */
 struct nj_stream_chunk {
 	const uint8_t *data;
 	uint32_t len;
@@ -101,6 +111,8 @@ struct nj_stream_chunk {
 	uint8_t dir;            /* enum nj_dir of the data */
 	bool flow_end;          /* flushed because the flow ended */
 	bool has_gap;           /* data is missing before or inside this chunk */
+	uint32_t nblocks;       /* raw windows: runs in blocks[] */
+	const struct nj_stream_block *blocks;
 };
 
 struct nj_packet {
@@ -178,7 +190,8 @@ struct nj_packet {
 	/* attached by preprocessors; borrowed, valid for the dispatch */
 	struct nj_flow *flow;
 	uint8_t dir;                    /* enum nj_dir */
-	const struct nj_stream_chunk *stream;   /* new reassembled data, if any */
+	const struct nj_stream_chunk *stream;   /* new in-order data, if any */
+	const struct nj_stream_chunk *raw_stream; /* raw window to inspect, if any */
 	/* app-layer transactions updated by this packet (owned by the parser) */
 	struct nj_app_tx **app_txs;
 	uint16_t napp_txs;

@@ -7,6 +7,7 @@
  * alert. Candidates come pass-first, so a matching pass rule silences the
  * alerts of the packet.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,12 +64,37 @@ void nj_detect_thread_free(struct nj_detect_thread *dt)
 	free(dt->xbuf[0]);
 	free(dt->xbuf[1]);
 	free(dt->in);
+	free(dt->gbuf);
 	free(dt);
+}
+
+static bool payload_list(const struct nj_rule *r, bool app)
+{
+	for (uint16_t i = 0; i < r->nlists; i++) {
+		int b = r->lists[i].buf;
+		bool own = b == NJ_BUF_PKT || b == NJ_BUF_STREAM || b == NJ_BUF_BASE64_DATA ||
+			   b == NJ_BUF_IPV4_HDR || b == NJ_BUF_IPV6_HDR || b == NJ_BUF_TCP_HDR ||
+			   b == NJ_BUF_UDP_HDR;
+		if (app ? !own : (b == NJ_BUF_PKT || b == NJ_BUF_STREAM))
+			return true;
+	}
+	return false;
+}
+
+/* A rule that also inspects app-layer buffers is evaluated with the
+ * transactions a packet updated: its payload is the in-order data that fed
+ * them (p->stream), not the raw window (doc/stream.md). */
+static bool app_rule(const struct nj_rule *r)
+{
+	return payload_list(r, true);
 }
 
 static bool proto_match(const struct nj_rule *r, const struct nj_packet *p)
 {
-	bool l4 = !(p->flags & NJ_PKT_IS_FRAGMENT) && p->l4;
+	/* a flow-end pseudo-packet has the flow's ports but no header: only
+	 * rules on its raw window see it */
+	bool l4 = !(p->flags & NJ_PKT_IS_FRAGMENT) &&
+		  (p->l4 || (p->raw_stream && payload_list(r, false) && !app_rule(r)));
 
 	switch (r->proto) {
 	case NJ_RPROTO_IP: return true;
@@ -139,22 +165,25 @@ static int inspect_list(struct nj_detect_thread *dt, struct nj_match *m, const s
 	}
 }
 
-/* The bytes a rule's default payload options inspect. */
+/* The stream data a rule's payload options inspect, if any. */
+static const struct nj_stream_chunk *rule_stream(const struct nj_rule *r, const struct nj_packet *p)
+{
+	return app_rule(r) ? p->stream : p->raw_stream;
+}
+
+/* The bytes a rule's default payload options inspect: stream data (*c set,
+ * b untouched) or the packet payload. */
 static bool default_payload(const struct nj_rule *r, const struct nj_packet *p, struct nj_buf *b,
-			    bool *stream)
+			    const struct nj_stream_chunk **c)
 {
 	bool want_stream = r->proto == NJ_RPROTO_TCP_STREAM || (r->flags & NJ_RULE_ONLY_STREAM);
 	bool want_pkt = r->proto == NJ_RPROTO_TCP_PKT || (r->flags & NJ_RULE_NO_STREAM);
 
-	*stream = false;
-	if (p->stream && !want_pkt) {
-		b->ptr = p->stream->data;
-		b->len = p->stream->len;
-		*stream = true;
+	*c = want_pkt ? NULL : rule_stream(r, p);
+	if (*c)
 		return true;
-	}
-	/* Payload that reassembly took is inspected once, in the chunk that
-	 * delivers it in order, not also as this (maybe out-of-order) packet;
+	/* Payload that reassembly took is inspected once, as stream data,
+	 * not also as this (maybe out-of-order, maybe later replaced) packet;
 	 * packet-only rules (tcp-pkt, no_stream) see every segment. */
 	if (want_stream || (p->flags & NJ_PKT_PSEUDO) || ((p->flags & NJ_PKT_IN_STREAM) && !want_pkt))
 		return false;
@@ -270,26 +299,44 @@ static bool header_buffer(const struct nj_packet *p, int buf, struct nj_buf *b)
 	return n > 0;
 }
 
+/* A raw window, run by run: a pattern never spans a hole. Data already
+ * inspected as context of an earlier window does not alert again. */
+static int inspect_stream(struct nj_detect_thread *dt, struct nj_match *m, const struct nj_payload_list *l,
+			  const struct nj_stream_chunk *c, const uint8_t **mp, uint32_t *mlen)
+{
+	const struct nj_stream_block one = { 0, c->len, 0 };
+	const struct nj_stream_block *bl = c->nblocks ? c->blocks : &one;
+	uint32_t n = c->nblocks ? c->nblocks : 1;
+
+	m->stream = true;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!nj_inspect_buffer(dt, m, l, c->data + bl[i].start, bl[i].len))
+			continue;
+		if (i == 0 && c->new_off && m->cursor <= c->new_off)
+			continue;
+		*mp = c->data;
+		*mlen = c->len;
+		return 1;
+	}
+	return 0;
+}
+
 static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, const struct nj_payload_list *l,
-			   const uint8_t **mp, uint32_t *mlen)
+			   const uint8_t **mp, uint32_t *mlen, const struct nj_stream_chunk **mc)
 {
 	const struct nj_packet *p = m->p;
 	struct nj_buf b;
-	bool stream;
 
 	switch (l->buf) {
 	case NJ_BUF_PKT:
-		if (!default_payload(m->rule, p, &b, &stream))
+		if (!default_payload(m->rule, p, &b, mc))
 			return 0;
-		m->stream = stream;
+		if (*mc)
+			return inspect_stream(dt, m, l, *mc, mp, mlen);
 		break;
 	case NJ_BUF_STREAM:
-		if (!p->stream)
-			return 0;
-		b.ptr = p->stream->data;
-		b.len = p->stream->len;
-		m->stream = true;
-		break;
+		*mc = rule_stream(m->rule, p);
+		return *mc && inspect_stream(dt, m, l, *mc, mp, mlen);
 	case NJ_BUF_IPV4_HDR: case NJ_BUF_IPV6_HDR: case NJ_BUF_TCP_HDR: case NJ_BUF_UDP_HDR:
 		if (!header_buffer(p, l->buf, &b))
 			return 0;
@@ -304,13 +351,43 @@ static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, cons
 	}
 	if (!nj_inspect_buffer(dt, m, l, b.ptr, b.len))
 		return 0;
-	/* Data already inspected as context of an earlier chunk must not
-	 * alert again. */
-	if (m->stream && p->stream && p->stream->new_off && m->cursor <= p->stream->new_off)
-		return 0;
 	*mp = b.ptr;
 	*mlen = b.len;
 	return 1;
+}
+
+/* The alert payload of a raw window with holes: its runs with each hole
+ * written as "[N bytes missing]", as Suricata logs stream data. Falls back
+ * to the bare bytes when the scratch cannot grow. */
+static void gap_payload(struct nj_detect_thread *dt, const struct nj_stream_chunk *c,
+			const uint8_t **payload, uint32_t *plen)
+{
+	char mark[48];
+	uint64_t need = c->len + (uint64_t)c->nblocks * sizeof(mark);
+	uint32_t used = 0;
+
+	if (need > UINT32_MAX)
+		return;
+	if (dt->gcap < need) {
+		uint8_t *nb = realloc(dt->gbuf, need);
+		if (!nb)
+			return;
+		dt->gbuf = nb;
+		dt->gcap = (uint32_t)need;
+	}
+	for (uint32_t i = 0; i < c->nblocks; i++) {
+		const struct nj_stream_block *b = &c->blocks[i];
+		if (b->gap) {
+			int n = snprintf(mark, sizeof(mark), "[%llu bytes missing]",
+					 (unsigned long long)b->gap);
+			memcpy(dt->gbuf + used, mark, (size_t)n);
+			used += (uint32_t)n;
+		}
+		memcpy(dt->gbuf + used, c->data + b->start, b->len);
+		used += b->len;
+	}
+	*payload = dt->gbuf;
+	*plen = used;
 }
 
 struct nj_captures *nj_detect_captures(struct nj_detect_thread *dt)
@@ -400,6 +477,7 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 	const uint8_t *payload = NULL;
 	uint32_t plen = 0;
 	bool stream = false;
+	const struct nj_stream_chunk *chunk = NULL;
 
 	if (!proto_match(r, p) || !header_match(r, p))
 		return 0;
@@ -410,8 +488,9 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 	for (uint16_t i = 0; i < r->nlists; i++) {
 		const uint8_t *mp = NULL;
 		uint32_t ml = 0;
+		const struct nj_stream_chunk *mc = NULL;
 		m.stream = false;
-		if (!inspect_payload(dt, &m, &r->lists[i], &mp, &ml)) {
+		if (!inspect_payload(dt, &m, &r->lists[i], &mp, &ml, &mc)) {
 			if (dt->budget == 0)
 				nj_counter_add(nj_c_budget, 1);
 			return 0;
@@ -420,6 +499,7 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 			payload = mp;
 			plen = ml;
 			stream = m.stream;
+			chunk = mc;
 		}
 	}
 	if (!nj_inspect_matched(r, &m))
@@ -431,6 +511,8 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 					m.host ? m.host->proc->pid : 0 };
 	if (r->gate && (!nj_gate_check(dt->rs->thr, r, &subj, &action) || action == NJ_ACTION_PASS))
 		return 1;
+	if (chunk && chunk->nblocks && chunk->has_gap)
+		gap_payload(dt, chunk, &payload, &plen);
 	bool blocked = blocks(action);
 	if (blocked)
 		nj_packet_drop(p, NJ_DROP_RULES, &r->info);
@@ -487,16 +569,19 @@ void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct n
 		return;
 	nj_counter_add(c_inspected, 1);
 	nj_captures_packet(dt->captures);
-	if (p->stream) {
-		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->stream->data, p->stream->len,
-			  (uint8_t)~(1u << NJ_PC_TCP_PKT));
-		nj_inspect_add_input(dt, &nin, NJ_BUF_STREAM, p->stream->data, p->stream->len, 0);
-		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, (uint8_t)(1u << NJ_PC_TCP_PKT));
-	} else if (p->flags & NJ_PKT_IN_STREAM) {
-		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, (uint8_t)(1u << NJ_PC_TCP_PKT));
-	} else {
-		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, 0);
+	/* stream data: the raw window, and the in-order chunk that rules with
+	 * app-layer buffers inspect */
+	const struct nj_stream_chunk *cs[2] = { p->raw_stream, p->stream };
+	for (int i = 0; i < 2; i++) {
+		if (!cs[i])
+			continue;
+		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, cs[i]->data, cs[i]->len, (uint8_t)~(1u << NJ_PC_TCP_PKT));
+		nj_inspect_add_input(dt, &nin, NJ_BUF_STREAM, cs[i]->data, cs[i]->len, 0);
 	}
+	if (p->raw_stream || p->stream || (p->flags & NJ_PKT_IN_STREAM))
+		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, (uint8_t)(1u << NJ_PC_TCP_PKT));
+	else
+		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, 0);
 	if (p->napp_txs)
 		add_app_inputs(dt, p, &nin);
 	n = nj_prefilter_candidates(rs->pf, dt->pf, p, dt->in, nin, &cand);

@@ -32,6 +32,9 @@ struct nj_detect_thread {
 	struct nj_pf_input *in;
 	uint32_t incap;
 	struct nj_captures *captures;   /* named pcre captures */
+	/* the alert payload of a raw window with holes, gaps written out */
+	uint8_t *gbuf;
+	uint32_t gcap;
 	char host_scratch[NJ_HOST_SCRATCH];
 };
 

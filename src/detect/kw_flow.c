@@ -110,7 +110,7 @@ static int match_flow(struct nj_match *m, const void *data)
 		return 0;
 	if ((f & F_TO_CLIENT) && p->dir != NJ_DIR_TO_CLIENT)
 		return 0;
-	if ((f & F_ONLY_STREAM) && !p->stream)
+	if ((f & F_ONLY_STREAM) && !p->raw_stream)
 		return 0;
 	if ((f & F_NO_STREAM) && (p->flags & NJ_PKT_PSEUDO))
 		return 0;

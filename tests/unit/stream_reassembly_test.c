@@ -89,8 +89,24 @@ static void test_context_and_delivery(void **s)
 	assert_int_equal(c.new_off, 4);
 	assert_int_equal(c.offset, 2);
 	assert_memory_equal(c.data, "llo world!", 10);
-	/* retransmission of delivered data changes nothing; different bytes
-	 * are noticed while they are still kept as context */
+	/* delivered in order but not inspected yet: an overlap is still
+	 * resolved by the policy (bsd: a copy starting at the same byte loses) */
+	nj_reasm_insert(&r, &m, 0, (const uint8_t *)"HE", 2, &res);
+	assert_false(res & NJ_REASM_OLD);
+	assert_true(res & NJ_REASM_OVERLAP_DIFF);
+	/* the raw window up to an ack, then the rest with context */
+	assert_int_equal(nj_reasm_raw_deliver(&r, &m, 4, 8, &c), 1);
+	assert_int_equal(c.len, 8);
+	assert_int_equal(c.nblocks, 1);
+	assert_false(c.has_gap);
+	assert_memory_equal(c.data, "hello wo", 8);
+	assert_int_equal(nj_reasm_raw_deliver(&r, &m, 4, 8, &c), 0);
+	assert_int_equal(nj_reasm_raw_deliver(&r, &m, 4, UINT64_MAX, &c), 1);
+	assert_int_equal(c.new_off, 4);
+	assert_int_equal(c.offset, 4);
+	assert_memory_equal(c.data, "o world!", 8);
+	/* inspected data cannot change; different bytes are noticed while
+	 * they are still kept as context */
 	nj_reasm_insert(&r, &m, 0, (const uint8_t *)"HE", 2, &res);
 	assert_true(res & NJ_REASM_OLD);
 	assert_false(res & NJ_REASM_OVERLAP_DIFF);      /* no longer kept */
@@ -99,6 +115,42 @@ static void test_context_and_delivery(void **s)
 	assert_false(res & NJ_REASM_OVERLAP_DIFF);
 	nj_reasm_insert(&r, &m, 8, (const uint8_t *)"RLD!", 4, &res);
 	assert_true(res & NJ_REASM_OVERLAP_DIFF);
+	assert_false(nj_reasm_pending(&r));
+	assert_false(nj_reasm_raw_pending(&r));
+	nj_reasm_free(&r, &m);
+	assert_int_equal(m.used, 0);
+}
+
+/* Raw windows keep holes as gaps between runs; context never crosses one. */
+static void test_raw_runs(void **s)
+{
+	struct nj_reasm r;
+	struct nj_reasm_mem m = { 0, 0 };
+	struct nj_stream_chunk c;
+	unsigned res;
+
+	nj_reasm_init(&r, NJ_POLICY_BSD, 0);
+	nj_reasm_insert(&r, &m, 4, (const uint8_t *)"GOOD", 4, &res);
+	nj_reasm_insert(&r, &m, 12, (const uint8_t *)"DATA", 4, &res);
+	nj_reasm_insert(&r, &m, 16, (const uint8_t *)"MORE", 4, &res);
+	assert_int_equal(nj_reasm_raw_deliver(&r, &m, 100, 18, &c), 1);
+	assert_true(c.has_gap);
+	assert_int_equal(c.nblocks, 2);
+	assert_int_equal(c.offset, 4);
+	assert_int_equal(c.blocks[0].gap, 4);
+	assert_int_equal(c.blocks[0].start, 0);
+	assert_int_equal(c.blocks[0].len, 4);
+	assert_int_equal(c.blocks[1].gap, 4);
+	assert_int_equal(c.blocks[1].start, 4);
+	assert_int_equal(c.blocks[1].len, 6);
+	assert_memory_equal(c.data, "GOODDATAMO", 10);
+	/* the rest continues the last run: its bytes are the context */
+	assert_int_equal(nj_reasm_raw_deliver(&r, &m, 100, UINT64_MAX, &c), 1);
+	assert_false(c.has_gap);
+	assert_int_equal(c.new_off, 6);
+	assert_int_equal(c.offset, 12);
+	assert_memory_equal(c.data, "DATAMORE", 8);
+	/* the in-order consumer skips what the raw window passed */
 	assert_false(nj_reasm_pending(&r));
 	nj_reasm_free(&r, &m);
 	assert_int_equal(m.used, 0);
@@ -171,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_first),
 		cmocka_unit_test(test_last),
 		cmocka_unit_test(test_context_and_delivery),
+		cmocka_unit_test(test_raw_runs),
 		cmocka_unit_test(test_gap_skip),
 		cmocka_unit_test(test_depth_and_memcap),
 	};

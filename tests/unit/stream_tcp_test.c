@@ -31,8 +31,21 @@ struct seen {
 	uint32_t last_len, last_new_off;
 	uint64_t last_offset;
 	bool contiguous;                /* every chunk's offsets line up */
+	int raws;                       /* raw windows (p->raw_stream) */
+	uint8_t raw[4096];              /* the last one (context + new) */
+	uint32_t raw_len, raw_blocks;
+	uint64_t raw_gap0;              /* bytes missing before its first run */
 };
 static struct seen seen;
+
+static void see_raw(const struct nj_stream_chunk *r)
+{
+	seen.raws++;
+	seen.raw_len = r->len < sizeof(seen.raw) ? r->len : sizeof(seen.raw);
+	memcpy(seen.raw, r->data, seen.raw_len);
+	seen.raw_blocks = r->nblocks;
+	seen.raw_gap0 = r->blocks[0].gap;
+}
 
 static int capture(struct nj_worker *w, void *ctx, struct nj_event *ev)
 {
@@ -41,6 +54,8 @@ static int capture(struct nj_worker *w, void *ctx, struct nj_event *ev)
 
 	if (p->flags & NJ_PKT_PSEUDO)
 		seen.pseudo++;
+	if (p->raw_stream)
+		see_raw(p->raw_stream);
 	if (!c)
 		return NJ_BUS_CONTINUE;
 	int d = c->dir == NJ_DIR_TO_CLIENT ? 1 : 0;
@@ -310,12 +325,44 @@ static void test_flush_at_flow_end(void **state)
 	srv(NJ_TH_ACK, 1, 1, "reply");
 	assert_int_equal(seen.chunks, 2);
 	assert_int_equal(seen.pseudo, 0);
+	assert_int_equal(seen.raws, 0);        /* nothing acknowledged */
 	nj_bus_drain(&w);
-	assert_int_equal(seen.pseudo, 1);
+	/* the parsers get the run after the hole, then the client's data
+	 * and the server's reply are inspected as raw windows */
+	assert_int_equal(seen.pseudo, 3);
 	assert_int_equal(seen.flow_end, 1);
 	assert_int_equal(seen.gaps, 1);
 	assert_memory_equal(seen.last, "after-hole", 10);
 	assert_int_equal(seen.last_offset, 19);
+	assert_int_equal(seen.raws, 2);
+	assert_int_equal(seen.raw_len, 5);
+	assert_memory_equal(seen.raw, "reply", 5);
+}
+
+/* Stream rules see a direction's data once the receiver acknowledged it,
+ * on that direction's next packet. */
+static void test_raw_on_ack(void **state)
+{
+	handshake();
+	struct nj_packet *p = cli(NJ_TH_ACK, 1, 1, "GET ");
+	assert_null(p->raw_stream);
+	p = cli(NJ_TH_ACK, 5, 1, "/x");
+	assert_null(p->raw_stream);
+	p = srv(NJ_TH_ACK, 1, 7, NULL);
+	assert_null(p->raw_stream);
+	p = cli(NJ_TH_ACK, 7, 1, NULL);
+	assert_non_null(p->raw_stream);
+	assert_int_equal(p->raw_stream->len, 6);
+	assert_memory_equal(p->raw_stream->data, "GET /x", 6);
+	assert_int_equal(seen.raws, 1);
+	/* a hole the receiver acknowledged is a gap before the next run */
+	cli(NJ_TH_ACK, 11, 1, "tail");
+	srv(NJ_TH_ACK, 1, 15, NULL);
+	nj_bus_drain(&w);
+	assert_int_equal(seen.raws, 2);
+	assert_int_equal(seen.raw_blocks, 1);
+	assert_int_equal(seen.raw_gap0, 4);
+	assert_memory_equal(seen.raw, "tail", 4);
 }
 
 static void test_flush_at_timeout(void **state)
@@ -325,7 +372,9 @@ static void test_flush_at_timeout(void **state)
 	cli(NJ_TH_ACK, 5, 1, "late");
 	w.now.tv_sec = now + 10000;
 	nj_bus_tick(&w);
-	assert_int_equal(seen.pseudo, 1);
+	assert_int_equal(seen.pseudo, 2);      /* "late" in order, then the raw window */
+	assert_int_equal(seen.raw_blocks, 2);
+	assert_memory_equal(seen.raw, "alate", 5);
 	assert_int_equal(seen.flow_end, 1);
 	assert_int_equal(nj_counter_get_by_name("flow.active"), 0);
 	assert_int_equal(nj_counter_get_by_name("tcp.memuse"), 0);
@@ -442,6 +491,31 @@ static void test_data_on_third_ack(void **state)
 	assert_memory_equal(p->stream->data, "early", 5);
 }
 
+/* TCP Fast Open: data on the SYN (and the SYN/ACK) follows the SYN's own
+ * sequence number, and the SYN/ACK may acknowledge it. */
+static void test_fast_open(void **state)
+{
+	struct nj_packet *p = cli(NJ_TH_SYN, 0, 0, "GET /");
+	assert_non_null(p->stream);
+	assert_int_equal(p->stream->offset, 0);
+	assert_memory_equal(p->stream->data, "GET /", 5);
+	p = srv(NJ_TH_SYN | NJ_TH_ACK, 0, 6, "hi");
+	assert_false(nj_decode_event_has(p, NJ_DEV_STREAM_3WHS_SYNACK_WITH_WRONG_ACK));
+	assert_int_equal(p->flow->tcp_state, NJ_TCP_SYN_RECV);
+	assert_non_null(p->stream);
+	assert_memory_equal(p->stream->data, "hi", 2);
+	p = cli(NJ_TH_ACK, 6, 3, NULL);
+	assert_int_equal(p->flow->tcp_state, NJ_TCP_ESTABLISHED);
+	assert_non_null(p->raw_stream);
+	assert_memory_equal(p->raw_stream->data, "GET /", 5);
+	/* acknowledging more than the SYN carried is still wrong */
+	teardown(state);
+	setup(state);
+	cli(NJ_TH_SYN, 0, 0, "abc");
+	p = srv(NJ_TH_SYN | NJ_TH_ACK, 0, 9, NULL);
+	assert_true(nj_decode_event_has(p, NJ_DEV_STREAM_3WHS_SYNACK_WITH_WRONG_ACK));
+}
+
 static void test_rst_in_syn_sent(void **state)
 {
 	struct nj_packet *p = cli(NJ_TH_SYN, 0, 0, NULL);
@@ -469,6 +543,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gap_by_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush_at_flow_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush_at_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_raw_on_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_checksum_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overlap_event_and_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_window, setup, teardown),
@@ -478,6 +553,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_host_os_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_data_on_third_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rst_in_syn_sent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_open, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -455,6 +455,33 @@ def check_golden_cases():
     return failures
 
 
+def check_generated_cases():
+    """Cases written by overlap_cases.py: every file reproduced as committed."""
+    failures = 0
+    tmp = tempfile.mkdtemp(prefix="nj-golden-overlap-")
+    try:
+        r = subprocess.run(["/usr/bin/python3", os.path.join(GOLDEN, "overlap_cases.py"), tmp],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            print("FAIL overlap_cases.py failed: " + r.stdout.strip()[-300:])
+            return 1
+        for name in sorted(os.listdir(tmp)):
+            differ = []
+            for fn in sorted(os.listdir(os.path.join(tmp, name))):
+                want = os.path.join(GOLDEN, "cases", name, fn)
+                with open(os.path.join(tmp, name, fn), "rb") as f1:
+                    got = f1.read()
+                if not os.path.exists(want) or open(want, "rb").read() != got:
+                    differ.append(fn)
+            print("%s overlap_cases.py reproduces %s%s" % (
+                "FAIL" if differ else "ok  ", name,
+                (": differs in " + ", ".join(differ)) if differ else ""))
+            failures += 1 if differ else 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return failures
+
+
 def check_schema_tools():
     """doc/eve-schema.json is what scripts/gen-eve-schema writes; the
     validator's CLI reports file:line and exits 1 on a bad line."""
@@ -493,6 +520,7 @@ def check_schema_tools():
 def main(args, runner):
     failures = run_cases(runner, max(args.jobs, 4))
     failures += check_golden_cases()
+    failures += check_generated_cases()
     failures += check_schema_tools()
     failures += run_module_selftest(os.path.join(TOP, "tests", "eve_validate.py"), "eve_validate")
     failures += run_module_selftest(os.path.join(GOLDEN, "pcapgen.py"), "pcapgen")
