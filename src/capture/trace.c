@@ -24,7 +24,7 @@ struct nj_trace {
 	char *line;
 	size_t linecap;
 	uint64_t lineno, errors;
-	int c_errors, c_write_errors;
+	int c_errors, c_write_errors, c_events;
 	struct nj_json j;
 	json_t *cur;            /* the event handed out last */
 	json_t *next;           /* the peeked event */
@@ -55,6 +55,7 @@ static struct nj_trace *trace_new(const char *path, bool writing)
 	}
 	t->c_errors = nj_counter_register("syscall.trace_errors");
 	t->c_write_errors = nj_counter_register("syscall.trace_write_errors");
+	t->c_events = nj_counter_register("syscall.events");
 	nj_json_init(&t->j);
 	return t;
 }
@@ -73,6 +74,7 @@ struct nj_trace *nj_trace_open_fp(FILE *f)
 	t->f = f;
 	t->c_errors = nj_counter_register("syscall.trace_errors");
 	t->c_write_errors = nj_counter_register("syscall.trace_write_errors");
+	t->c_events = nj_counter_register("syscall.events");
 	nj_json_init(&t->j);
 	return t;
 }
@@ -417,5 +419,7 @@ int nj_trace_next(struct nj_trace *t, struct nj_syscall *out)
 	if (json_is_object(p))
 		read_process(t, p, out);
 	read_syscall(json_object_get(t->cur, "syscall"), out);
+	if (!t->writing)
+		nj_counter_add(t->c_events, 1);
 	return 1;
 }

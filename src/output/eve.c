@@ -506,6 +506,8 @@ int nj_eve_format_flow(const struct nj_eve_opts *o, struct nj_json *j, const str
 	nj_json_str(j, "reason", flow_reason_name(f->end_reason));
 	nj_json_bool(j, "alerted", f->alerted);
 	nj_json_object_close(j);
+	if (f->owner)
+		nj_json_process(j, &f->owner->p, NULL);
 	nj_json_object_close(j);
 	return j->oom || j->depth != 0 ? -ENOMEM : 0;
 }
