@@ -224,6 +224,7 @@ l.accept()[0].close(); c.close()'"
 sc_miner_pool_port() { connect_public 3333; }
 
 sc_ssh_nonstandard_port() {
+	command -v ssh >/dev/null || { echo "no ssh client"; exit 77; }
 	mkdir -p "$HOME"
 	in_netns "'$PY' -c '
 import socket, subprocess
