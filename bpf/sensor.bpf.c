@@ -135,10 +135,12 @@ static __always_inline bool in_compat_syscall(void)
 
 /* Sends a record; the consumer is woken only once wakeup_bytes are
  * waiting (it also polls with a timeout): a wake-up per record costs a
- * context switch per system call. */
+ * context switch per system call. Socket events wake it at once: the
+ * packets of their connection wait for them to name their process. */
 static __always_inline void send(void *r, __u32 size, __u32 cat)
 {
-	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+	__u64 flags = cat == NJ_SR_CAT_NET ||
+			      bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
 			      BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 
 	if (bpf_ringbuf_output(&events, r, size, flags))

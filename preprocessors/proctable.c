@@ -638,61 +638,10 @@ void nj_proctable_expire(struct nj_proctable *t, const struct timeval *now)
 	}
 }
 
-/* --- bus stage --------------------------------------------------------- */
-
-static const struct nj_config *stage_cfg;
-
-void nj_proctable_stage_config(const struct nj_config *cfg)
+void nj_proctable_seed_once(struct nj_proctable *t)
 {
-	stage_cfg = cfg;
-}
-
-static int stage_init(struct nj_worker *w, void **ctx)
-{
-	struct nj_proctable *t = nj_proctable_new(stage_cfg, !w->offline);
-
-	if (!t)
-		return -ENOMEM;
-	*ctx = t;
-	return 0;
-}
-
-static void stage_fini(struct nj_worker *w, void *ctx)
-{
-	nj_proctable_free(ctx);
-}
-
-static int stage_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
-{
-	struct nj_proctable *t = ctx;
-
-	/* Seeded on the first syscall event: packet-only workers never read
-	 * /proc. */
 	if (t->live && !t->seeded) {
 		t->seeded = true;
 		nj_proctable_seed(t, "/proc");
 	}
-	if (ev->kind == NJ_EV_SYSCALL && ev->sc)
-		nj_proctable_update(t, ev->sc);
-	return NJ_BUS_CONTINUE;
-}
-
-static void stage_tick(struct nj_worker *w, void *ctx)
-{
-	nj_proctable_expire(ctx, &w->now);
-}
-
-const struct nj_stage nj_proctable_stage = {
-	.name = "process",
-	.order = NJ_STAGE_PROCESS,
-	.kinds = NJ_KIND(NJ_EV_SYSCALL),
-	.thread_init = stage_init,
-	.thread_fini = stage_fini,
-	.handle = stage_handle,
-	.tick = stage_tick,
-};
-
-struct nj_proctable *nj_proctable_of(struct nj_worker *w)
-{
-	return w ? w->ctx[NJ_STAGE_PROCESS] : NULL;
 }

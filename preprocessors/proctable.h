@@ -47,22 +47,13 @@ const struct nj_process *nj_proctable_lookup(struct nj_proctable *t, uint32_t pi
  * replayed trace), that snapshot is copied into the table first. */
 const struct nj_process *nj_proctable_update(struct nj_proctable *t, struct nj_syscall *sc);
 
+/* Seeds a live table from /proc on its first call; nothing otherwise. */
+void nj_proctable_seed_once(struct nj_proctable *t);
+
 /* Removes exited entries older than the linger time. */
 void nj_proctable_expire(struct nj_proctable *t, const struct timeval *now);
 
 /* Number of entries. */
 uint32_t nj_proctable_count(const struct nj_proctable *t);
-
-/* The bus stage (order NJ_STAGE_PROCESS, syscall events): each worker that
- * handles syscalls gets its own table (live workers seed it from /proc),
- * every event gets sc->proc set, ticks expire exited entries. Call
- * nj_proctable_stage_config() before the workers start; cfg must outlive
- * them. */
-struct nj_stage;
-struct nj_worker;
-extern const struct nj_stage nj_proctable_stage;
-void nj_proctable_stage_config(const struct nj_config *cfg);
-/* The worker's table, or NULL (borrowed, lives as long as the worker). */
-struct nj_proctable *nj_proctable_of(struct nj_worker *w);
 
 #endif

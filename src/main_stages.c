@@ -13,7 +13,7 @@
 #include "preprocessors/app.h"
 #include "preprocessors/defrag.h"
 #include "preprocessors/flow_table.h"
-#include "preprocessors/proctable.h"
+#include "preprocessors/process_stage.h"
 #include "preprocessors/stream.h"
 
 /* The last stage: anomaly records for packets with decoder events. */
@@ -50,8 +50,8 @@ int nj_stages_init(const struct nj_config *cfg, const char *log_dir, int linktyp
 		nj_err("invalid app-layer configuration");
 		return -1;
 	}
-	nj_proctable_stage_config(cfg);
-	if (nj_bus_register(&nj_proctable_stage) < 0 || nj_detect_stage_register() < 0 ||
+	if (nj_process_stage_config(cfg) < 0 || nj_bus_register(&nj_process_stage) < 0 ||
+	    nj_detect_stage_register() < 0 ||
 	    nj_bus_register(&output_stage) < 0) {
 		nj_err("cannot register the pipeline stages");
 		return -1;

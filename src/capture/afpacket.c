@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -38,11 +39,28 @@ struct nj_afpacket {
 	uint64_t kernel_packets, kernel_drops;
 	int c_packets, c_drops, c_errors;
 	char iface[IF_NAMESIZE];
+	bool loopback;                /* skip the sent copy of each frame */
 };
 
 static struct tpacket_block_desc *block_at(const struct nj_afpacket *a, uint32_t i)
 {
 	return (struct tpacket_block_desc *)(a->ring + (size_t)i * a->block_size);
+}
+
+static bool is_loopback(const char *iface)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool lo = false;
+
+	if (fd < 0)
+		return false;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, iface, strlen(iface) + 1);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
+		lo = (ifr.ifr_flags & IFF_LOOPBACK) != 0;
+	close(fd);
+	return lo;
 }
 
 /* Compiles a pcap-filter expression for Ethernet and attaches it to fd. */
@@ -219,6 +237,7 @@ struct nj_afpacket *nj_afpacket_open(const char *iface, unsigned worker_index, u
 	}
 	a->fd = -1;
 	memcpy(a->iface, iface, strlen(iface) + 1);
+	a->loopback = is_loopback(iface);
 	register_counters(a);
 	/* Protocol 0: nothing is queued before the ring and filter exist. */
 	if ((a->fd = socket(AF_PACKET, SOCK_RAW, 0)) < 0) {
@@ -329,9 +348,21 @@ static const uint8_t *with_vlan(struct nj_afpacket *a, const struct tpacket3_hdr
 	return b;
 }
 
-/* Fills p from the next frame of cur_block. Returns false (counted in
- * capture.errors) for a frame whose offsets leave the block. */
-static bool take_frame(struct nj_afpacket *a, struct nj_packet *p)
+/* A loopback interface shows every frame twice, once as sent: as libpcap
+ * does, the sent copy is skipped. */
+static bool loopback_copy(const struct nj_afpacket *a, const uint8_t *blk, uint32_t off)
+{
+	uint32_t at = off + TPACKET_ALIGN(sizeof(struct tpacket3_hdr));
+	const struct sockaddr_ll *sll = (const struct sockaddr_ll *)(blk + at);
+
+	return a->loopback && nj_has(a->block_size, at, sizeof(*sll)) &&
+	       sll->sll_pkttype == PACKET_OUTGOING;
+}
+
+/* Fills p from the next frame of cur_block. Returns -1 (counted in
+ * capture.errors) for a frame whose offsets leave the block, 0 for a frame
+ * skipped, 1 for a packet. */
+static int take_frame(struct nj_afpacket *a, struct nj_packet *p)
 {
 	const uint8_t *blk = (const uint8_t *)block_at(a, a->cur_block);
 	const struct tpacket3_hdr *h;
@@ -339,17 +370,19 @@ static bool take_frame(struct nj_afpacket *a, struct nj_packet *p)
 	uint32_t off = a->next_off, caplen;
 
 	if (!nj_has(a->block_size, off, sizeof(*h)))
-		return false;
+		return -1;
 	h = (const struct tpacket3_hdr *)(blk + off);
 	caplen = h->tp_snaplen;
 	if (!nj_has(a->block_size, off + h->tp_mac, caplen) || caplen > a->block_size)
-		return false;
+		return -1;
 	frame = blk + off + h->tp_mac;
 	a->next_off = off + h->tp_next_offset;
+	if (loopback_copy(a, blk, off))
+		return 0;
 	p->wirelen = h->tp_len;
 	if (h->tp_status & TP_STATUS_VLAN_VALID) {
 		if (!(frame = with_vlan(a, h, frame, &caplen)))
-			return false;
+			return -1;
 		p->wirelen += VLAN_TAG_LEN;
 	}
 	p->data = frame;
@@ -359,7 +392,11 @@ static bool take_frame(struct nj_afpacket *a, struct nj_packet *p)
 	p->ts.tv_usec = h->tp_nsec / 1000;
 	p->pcap_cnt = ++a->pcap_cnt;
 	p->iface = a->iface;
-	return true;
+	/* checksums the kernel left to the hardware, or already checked;
+	 * nothing on a loopback device has a real checksum to check */
+	if ((h->tp_status & (TP_STATUS_CSUMNOTREADY | TP_STATUS_CSUM_VALID)) || a->loopback)
+		p->flags |= NJ_PKT_CSUM_PARTIAL;
+	return 1;
 }
 
 int nj_afpacket_next(struct nj_afpacket *a, struct nj_packet *p, int timeout_ms)
@@ -370,8 +407,11 @@ int nj_afpacket_next(struct nj_afpacket *a, struct nj_packet *p, int timeout_ms)
 		if (a->in_block) {
 			while (a->pkts_left > 0) {
 				a->pkts_left--;
-				if (take_frame(a, p))
+				int got = take_frame(a, p);
+				if (got > 0)
 					return 1;
+				if (got == 0)
+					continue;
 				/* The rest of the block cannot be walked. */
 				nj_counter_add(a->c_errors, 1);
 				a->pkts_left = 0;

@@ -79,6 +79,9 @@ enum nj_pkt_flag {
 	NJ_PKT_TUNNEL = 1 << 9,        /* the layers below are a tunnel's inner packet */
 	NJ_PKT_IN_STREAM = 1 << 10,    /* payload taken into TCP reassembly: rules see
 					* it in a stream chunk once it is in order */
+	NJ_PKT_CSUM_PARTIAL = 1 << 11, /* the kernel left the checksums to the hardware
+					* (sent by this host) or checked them: nightjar
+					* does not validate them */
 };
 
 struct nj_flow;

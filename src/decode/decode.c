@@ -86,8 +86,10 @@ static void reset_packet(struct nj_packet *p)
 	uint64_t pcap_cnt = p->pcap_cnt;
 	const char *iface = p->iface;
 	void *worker = p->worker;
+	uint32_t csum = p->flags & NJ_PKT_CSUM_PARTIAL;
 
 	memset(p, 0, sizeof(*p));
+	p->flags = csum;
 	p->data = data;
 	p->caplen = caplen;
 	p->wirelen = wirelen;

@@ -48,7 +48,7 @@ static int decode_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 	nj_counter_add(nj_decode_counter_ids[NJ_DC_BYTES], p->caplen);
 	if (nj_decode_packet(p) < 0)
 		nj_decode_count(NJ_DC_INVALID);
-	if (checksum_validation)
+	if (checksum_validation && !(p->flags & NJ_PKT_CSUM_PARTIAL))
 		validate_checksums(p);
 	return NJ_BUS_CONTINUE;
 }

@@ -15,6 +15,7 @@
 #include "core/config.h"
 #include "core/counters.h"
 #include "core/syscall.h"
+#include "preprocessors/process_stage.h"
 #include "preprocessors/proctable.h"
 
 #define CID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -229,7 +230,7 @@ static void test_stage(void **state)
 	struct nj_proctable *t;
 
 	nj_bus_reset();
-	assert_int_equal(nj_bus_register(&nj_proctable_stage), 0);
+	assert_int_equal(nj_bus_register(&nj_process_stage), 0);
 	assert_int_equal(nj_worker_init(&w, 0, true), 0);
 	t = nj_proctable_of(&w);
 	assert_non_null(t);

@@ -1,0 +1,128 @@
+/* The process stage: process table, socket map, flow attribution. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "core/bus.h"
+#include "core/config.h"
+#include "core/counters.h"
+#include "core/event.h"
+#include "core/flow.h"
+#include "core/packet.h"
+#include "core/process.h"
+#include "core/syscall.h"
+#include "preprocessors/process_stage.h"
+#include "preprocessors/proctable.h"
+#include "preprocessors/sockmap.h"
+
+#define DEFAULT_WINDOW_US 2000000
+
+static const struct nj_config *stage_cfg;
+static int64_t window_us = DEFAULT_WINDOW_US;
+static int c_attributed = -1, c_late = -1, c_unresolved = -1;
+
+static void on_flow_end(struct nj_worker *w, struct nj_flow *f)
+{
+	(void)w;
+	if (!f->owner && nj_sockmap_active() && (f->proto == 6 || f->proto == 17))
+		nj_counter_add(c_unresolved, 1);
+}
+
+int nj_process_stage_config(const struct nj_config *cfg)
+{
+	static bool hooked;
+	const char *s = nj_config_get_str(cfg, "correlation.window", NULL);
+	char *end;
+	double win = s ? strtod(s, &end) : -1;
+
+	stage_cfg = cfg;
+	window_us = s && !*end && win >= 0 && win < 3600 ? (int64_t)(win * 1e6) : DEFAULT_WINDOW_US;
+	nj_sockmap_config(cfg);
+	if (c_attributed < 0) {
+		c_attributed = nj_counter_register("correlation.flows_attributed");
+		c_late = nj_counter_register("correlation.late_attributions");
+		c_unresolved = nj_counter_register("correlation.flows_unresolved");
+	}
+	if (!hooked) {
+		if (nj_flow_on_end(on_flow_end) < 0)
+			return -ENOSPC;
+		hooked = true;
+	}
+	return 0;
+}
+
+static int64_t usec(const struct timeval *tv)
+{
+	return (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
+}
+
+/* Gives a packet's flow its local process when the socket map knows it. */
+static void attribute(struct nj_packet *p)
+{
+	struct nj_flow *f = p->flow;
+
+	if (!f || f->owner || !nj_sockmap_active())
+		return;
+	if (f->owner_lookups && usec(&p->ts) - usec(&f->start) > window_us)
+		return;
+	f->owner = nj_sockmap_lookup(f);
+	if (f->owner) {
+		nj_counter_add(c_attributed, 1);
+		if (f->owner_lookups)
+			nj_counter_add(c_late, 1);
+	}
+	if (f->owner_lookups < UINT8_MAX)
+		f->owner_lookups++;
+}
+
+static int stage_init(struct nj_worker *w, void **ctx)
+{
+	struct nj_proctable *t = nj_proctable_new(stage_cfg, !w->offline);
+
+	if (!t)
+		return -ENOMEM;
+	*ctx = t;
+	return 0;
+}
+
+static void stage_fini(struct nj_worker *w, void *ctx)
+{
+	nj_proctable_free(ctx);
+}
+
+static int stage_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
+{
+	struct nj_proctable *t = ctx;
+
+	if (ev->kind == NJ_EV_PACKET) {
+		attribute(ev->pkt);
+		return NJ_BUS_CONTINUE;
+	}
+	/* seeded on the first syscall event: packet-only workers never
+	 * read /proc */
+	nj_proctable_seed_once(t);
+	if (ev->sc) {
+		nj_proctable_update(t, ev->sc);
+		nj_sockmap_update(ev->sc);
+	}
+	return NJ_BUS_CONTINUE;
+}
+
+static void stage_tick(struct nj_worker *w, void *ctx)
+{
+	nj_proctable_expire(ctx, &w->now);
+}
+
+const struct nj_stage nj_process_stage = {
+	.name = "process",
+	.order = NJ_STAGE_PROCESS,
+	.kinds = NJ_KIND(NJ_EV_SYSCALL) | NJ_KIND(NJ_EV_PACKET),
+	.thread_init = stage_init,
+	.thread_fini = stage_fini,
+	.handle = stage_handle,
+	.tick = stage_tick,
+};
+
+struct nj_proctable *nj_proctable_of(struct nj_worker *w)
+{
+	return w ? w->ctx[NJ_STAGE_PROCESS] : NULL;
+}

@@ -1,0 +1,329 @@
+/* The socket to process map (sockmap.h). */
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "core/counters.h"
+#include "core/flow.h"
+#include "core/process.h"
+#include "core/syscall.h"
+#include "preprocessors/sockmap.h"
+
+#define SM_BUCKETS 65536
+#define SM_DEFAULT_MAX 262144
+#define SM_DEFAULT_TIMEOUT 3600
+
+enum { K_CONNECTED, K_LISTEN };
+
+struct sm_key {
+	uint8_t proto, kind;
+	uint16_t lport, rport;
+	struct nj_addr laddr, raddr;    /* raddr zero for listeners */
+};
+
+struct sm_entry {
+	struct sm_key key;
+	struct nj_proc_owner *owner;
+	int64_t seen;                   /* seconds, event time */
+	struct sm_entry *next;          /* bucket chain */
+	struct sm_entry *older, *newer; /* age list */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct sm_entry *buckets[SM_BUCKETS];
+	struct sm_entry *oldest, *newest;
+	uint32_t n, max;
+	int64_t timeout;
+	bool active;
+} map = { .lock = PTHREAD_MUTEX_INITIALIZER, .max = SM_DEFAULT_MAX, .timeout = SM_DEFAULT_TIMEOUT };
+
+static int c_sockets = -1, c_evicted = -1;
+
+static void counters(void)
+{
+	if (c_sockets < 0) {
+		c_sockets = nj_counter_register("correlation.sockets");
+		c_evicted = nj_counter_register("correlation.sockets_evicted");
+	}
+}
+
+void nj_sockmap_config(const struct nj_config *cfg)
+{
+	int64_t max = nj_config_get_int(cfg, "correlation.max-sockets", SM_DEFAULT_MAX);
+	int64_t to = nj_config_get_int(cfg, "correlation.socket-timeout", SM_DEFAULT_TIMEOUT);
+
+	pthread_mutex_lock(&map.lock);
+	map.max = max > 0 && max < UINT32_MAX ? (uint32_t)max : SM_DEFAULT_MAX;
+	map.timeout = to > 0 ? to : SM_DEFAULT_TIMEOUT;
+	pthread_mutex_unlock(&map.lock);
+	counters();
+}
+
+static uint32_t key_hash(const struct sm_key *k)
+{
+	const uint8_t *p = (const uint8_t *)k;
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < sizeof(*k); i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h % SM_BUCKETS;
+}
+
+/* With the lock held: the link to k's entry, or to the chain's end. */
+static struct sm_entry **find(const struct sm_key *k)
+{
+	struct sm_entry **pp = &map.buckets[key_hash(k)];
+
+	while (*pp && memcmp(&(*pp)->key, k, sizeof(*k)) != 0)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static void age_unlink(struct sm_entry *e)
+{
+	if (e->older)
+		e->older->newer = e->newer;
+	else
+		map.oldest = e->newer;
+	if (e->newer)
+		e->newer->older = e->older;
+	else
+		map.newest = e->older;
+	e->older = e->newer = NULL;
+}
+
+static void age_push(struct sm_entry *e)
+{
+	e->older = map.newest;
+	e->newer = NULL;
+	if (map.newest)
+		map.newest->newer = e;
+	else
+		map.oldest = e;
+	map.newest = e;
+}
+
+static void remove_entry(struct sm_entry *e)
+{
+	struct sm_entry **pp = find(&e->key);
+
+	if (*pp == e)
+		*pp = e->next;
+	age_unlink(e);
+	nj_proc_owner_unref(e->owner);
+	free(e);
+	map.n--;
+}
+
+/* Drops expired connected sockets from the old end, and the oldest
+ * entries while the map is full. */
+static void prune(int64_t now)
+{
+	while (map.oldest && (map.n >= map.max || (map.oldest->key.kind == K_CONNECTED &&
+						    map.oldest->seen + map.timeout < now))) {
+		if (map.n >= map.max)
+			nj_counter_add(c_evicted, 1);
+		remove_entry(map.oldest);
+	}
+}
+
+static void insert(const struct sm_key *k, struct nj_proc_owner *o, int64_t now)
+{
+	pthread_mutex_lock(&map.lock);
+	map.active = true;
+	prune(now);
+	struct sm_entry **pp = find(k), *e = *pp;
+	if (e) {
+		nj_proc_owner_unref(e->owner);
+		age_unlink(e);
+	} else if ((e = calloc(1, sizeof(*e)))) {
+		e->key = *k;
+		*pp = e;
+		map.n++;
+	}
+	if (e) {
+		e->owner = o;
+		e->seen = now;
+		age_push(e);
+	} else {
+		nj_proc_owner_unref(o);
+	}
+	nj_counter_set(c_sockets, map.n);
+	pthread_mutex_unlock(&map.lock);
+}
+
+/* A snapshot of the acting process; from the event alone when the process
+ * table does not know it. */
+static struct nj_proc_owner *owner_of(const struct nj_syscall *sc)
+{
+	struct nj_process p;
+
+	if (sc->proc)
+		return nj_proc_owner_new(sc->proc, sc->parent);
+	memset(&p, 0, sizeof(p));
+	p.pid = sc->pid;
+	p.ppid = sc->ppid;
+	p.uid = sc->uid;
+	p.euid = sc->euid;
+	p.gid = sc->gid;
+	memcpy(p.name, sc->comm, sizeof(p.name));
+	p.name[sizeof(p.name) - 1] = '\0';
+	return nj_proc_owner_new(&p, NULL);
+}
+
+static uint8_t sock_proto(const struct nj_syscall *sc)
+{
+	if (sc->protocol == IPPROTO_TCP || sc->protocol == IPPROTO_UDP)
+		return (uint8_t)sc->protocol;
+	return sc->sock_type == 1 ? IPPROTO_TCP : sc->sock_type == 2 ? IPPROTO_UDP : 0;
+}
+
+static bool inet(const struct nj_addr *a)
+{
+	return a->family == 4 || a->family == 6;
+}
+
+/* Addresses as flows hold them: an IPv4-mapped IPv6 address (a dual-stack
+ * socket) as IPv4, unused bytes zero. */
+static void norm(struct nj_addr *dst, const struct nj_addr *src)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	memset(dst, 0, sizeof(*dst));
+	if (src->family == 6 && memcmp(src->b, mapped, 12) == 0) {
+		dst->family = 4;
+		memcpy(dst->b, src->b + 12, 4);
+	} else {
+		dst->family = src->family;
+		memcpy(dst->b, src->b, src->family == 4 ? 4 : 16);
+	}
+}
+
+void nj_sockmap_update(const struct nj_syscall *sc)
+{
+	struct sm_key k;
+	bool ok;
+
+	if (!sc->has_sock || !inet(&sc->local))
+		return;
+	memset(&k, 0, sizeof(k));
+	k.proto = sock_proto(sc);
+	norm(&k.laddr, &sc->local);
+	k.lport = sc->local_port;
+	switch (sc->type) {
+	case NJ_SC_CONNECT:
+		ok = (sc->ret == 0 || sc->ret == -EINPROGRESS) && inet(&sc->remote);
+		break;
+	case NJ_SC_ACCEPT: case NJ_SC_ACCEPT4:
+		ok = sc->ret >= 0 && inet(&sc->remote);
+		break;
+	case NJ_SC_LISTEN:
+		ok = sc->ret == 0;
+		k.kind = K_LISTEN;
+		break;
+	case NJ_SC_BIND:
+		/* a bound UDP socket receives and sends without connecting */
+		ok = sc->ret == 0 && k.proto == IPPROTO_UDP;
+		k.kind = K_LISTEN;
+		break;
+	default:
+		return;
+	}
+	if (!ok || !k.proto)
+		return;
+	if (k.kind == K_CONNECTED) {
+		norm(&k.raddr, &sc->remote);
+		k.rport = sc->remote_port;
+	}
+	struct nj_proc_owner *o = owner_of(sc);
+	if (o)
+		insert(&k, o, sc->ts.tv_sec);
+}
+
+bool nj_sockmap_active(void)
+{
+	return __atomic_load_n(&map.active, __ATOMIC_RELAXED);
+}
+
+/* With the lock held: the owner of key k, a new reference, or NULL. */
+static struct nj_proc_owner *get(const struct sm_key *k)
+{
+	struct sm_entry *e = *find(k);
+
+	return e ? nj_proc_owner_ref(e->owner) : NULL;
+}
+
+static struct nj_proc_owner *connected(uint8_t proto, const struct nj_addr *l, uint16_t lp,
+				       const struct nj_addr *r, uint16_t rp)
+{
+	struct sm_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.proto = proto;
+	norm(&k.laddr, l);
+	k.lport = lp;
+	norm(&k.raddr, r);
+	k.rport = rp;
+	return get(&k);
+}
+
+/* A listener or bound socket at a:port, or at the wildcard address of
+ * either family (a v6 socket also takes IPv4). */
+static struct nj_proc_owner *listening(uint8_t proto, const struct nj_addr *a, uint16_t port)
+{
+	struct sm_key k;
+	struct nj_proc_owner *o;
+
+	memset(&k, 0, sizeof(k));
+	k.proto = proto;
+	k.kind = K_LISTEN;
+	k.lport = port;
+	norm(&k.laddr, a);
+	if ((o = get(&k)))
+		return o;
+	memset(&k.laddr, 0, sizeof(k.laddr));
+	k.laddr.family = 4;
+	if ((o = get(&k)))
+		return o;
+	k.laddr.family = 6;
+	return get(&k);
+}
+
+struct nj_proc_owner *nj_sockmap_lookup(const struct nj_flow *f)
+{
+	struct nj_proc_owner *o;
+
+	if (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP)
+		return NULL;
+	pthread_mutex_lock(&map.lock);
+	o = connected(f->proto, &f->client, f->cport, &f->server, f->sport);
+	if (!o)
+		o = connected(f->proto, &f->server, f->sport, &f->client, f->cport);
+	if (!o)
+		o = listening(f->proto, &f->server, f->sport);
+	if (!o && f->proto == IPPROTO_UDP)
+		o = listening(f->proto, &f->client, f->cport);
+	pthread_mutex_unlock(&map.lock);
+	return o;
+}
+
+uint32_t nj_sockmap_count(void)
+{
+	pthread_mutex_lock(&map.lock);
+	uint32_t n = map.n;
+	pthread_mutex_unlock(&map.lock);
+	return n;
+}
+
+void nj_sockmap_clear(void)
+{
+	pthread_mutex_lock(&map.lock);
+	while (map.oldest)
+		remove_entry(map.oldest);
+	map.active = false;
+	pthread_mutex_unlock(&map.lock);
+}
