@@ -27,7 +27,7 @@ static const struct nj_keyword *const table[] = {
 	&kw_xbits, &kw_flowint,
 	&kw_syscall, &kw_uid, &kw_euid, &kw_proc_gid, &kw_pid, &kw_ppid, &kw_ret, &kw_proc_duration,
 	&kw_open_flags, &kw_chmod_mode, &kw_ptrace_request, &kw_socket_family,
-	&kw_proc_tty, &kw_proc_exe_memfd, &kw_container, &kw_procbits,
+	&kw_proc_tty, &kw_proc_exe_memfd, &kw_container, &kw_procbits, &kw_bpf_cmd, &kw_ptrace_target,
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))

@@ -29,7 +29,7 @@ extern const struct nj_keyword kw_base64_decode, kw_base64_data;
 extern const struct nj_keyword kw_xbits, kw_flowint;
 extern const struct nj_keyword kw_syscall, kw_uid, kw_euid, kw_proc_gid, kw_pid, kw_ppid, kw_ret,
 	kw_proc_duration, kw_open_flags, kw_chmod_mode, kw_ptrace_request, kw_socket_family,
-	kw_proc_tty, kw_proc_exe_memfd, kw_container, kw_procbits;
+	kw_proc_tty, kw_proc_exe_memfd, kw_container, kw_procbits, kw_bpf_cmd, kw_ptrace_target;
 
 /* Process bits (kw_procbits.c): a fork copies the parent's inherited bits
  * to the child; an exit forgets the process; clear empties the table. */

@@ -8,6 +8,8 @@
  *   open.flags:O_WRONLY,O_RDWR | open.flags:&O_TRUNC    any-of / all-of
  *   chmod.mode:&S_ISUID                          the same over mode bits
  *   ptrace.request:ATTACH,SEIZE   socket.family:AF_PACKET   any-of lists
+ *   bpf.cmd:PROG_LOAD
+ *   ptrace.target:parent                         the tracee is the caller's parent
  *   proc.tty  proc.exe_memfd  container          true/false (default true)
  *
  * The process keywords also work in packet rules, on the local process
@@ -312,18 +314,45 @@ const struct nj_keyword kw_chmod_mode = {
 
 /* ---- value lists: ptrace.request, socket.family ---- */
 
+enum { L_PTRACE, L_FAMILY, L_BPF };
+
 struct vlist {
 	int64_t v[LIST_MAX];
 	int n;
-	bool negated, family;
+	uint8_t what;
+	bool negated;
 	char text[128];
 };
 
-static int64_t list_value(bool family, const char *name)
+/* bpf(2) commands, as <linux/bpf.h> numbers them. */
+static const char *const bpf_cmds[] = {
+	"MAP_CREATE", "MAP_LOOKUP_ELEM", "MAP_UPDATE_ELEM", "MAP_DELETE_ELEM", "MAP_GET_NEXT_KEY",
+	"PROG_LOAD", "OBJ_PIN", "OBJ_GET", "PROG_ATTACH", "PROG_DETACH", "PROG_TEST_RUN",
+	"PROG_GET_NEXT_ID", "MAP_GET_NEXT_ID", "PROG_GET_FD_BY_ID", "MAP_GET_FD_BY_ID",
+	"OBJ_GET_INFO_BY_FD", "PROG_QUERY", "RAW_TRACEPOINT_OPEN", "BTF_LOAD", "BTF_GET_FD_BY_ID",
+	"TASK_FD_QUERY", "MAP_LOOKUP_AND_DELETE_ELEM", "MAP_FREEZE", "BTF_GET_NEXT_ID",
+	"MAP_LOOKUP_BATCH", "MAP_LOOKUP_AND_DELETE_BATCH", "MAP_UPDATE_BATCH", "MAP_DELETE_BATCH",
+	"LINK_CREATE", "LINK_UPDATE", "LINK_GET_FD_BY_ID", "LINK_GET_NEXT_ID", "ENABLE_STATS",
+	"ITER_CREATE", "LINK_DETACH", "PROG_BIND_MAP",
+};
+
+static int64_t bpf_cmd_value(const char *name)
+{
+	if (strncmp(name, "BPF_", 4) == 0)
+		name += 4;
+	for (size_t i = 0; i < sizeof(bpf_cmds) / sizeof(bpf_cmds[0]); i++)
+		if (strcmp(bpf_cmds[i], name) == 0)
+			return (int64_t)i;
+	return -1;
+}
+
+static int64_t list_value(uint8_t what, const char *name)
 {
 	char full[64];
 
-	if (family) {
+	if (what == L_BPF)
+		return bpf_cmd_value(name);
+	if (what == L_FAMILY) {
 		if (strncmp(name, "AF_", 3) != 0) {
 			snprintf(full, sizeof(full), "AF_%s", name);
 			name = full;
@@ -345,7 +374,8 @@ static int parse_vlist(struct nj_rule_ctx *rc, const char *arg, void **data)
 	if (!l)
 		return -1;
 	snprintf(l->text, sizeof(l->text), "%s", arg);
-	l->family = strcmp(rc->kw_name, "socket.family") == 0;
+	l->what = !strcmp(rc->kw_name, "socket.family") ? L_FAMILY :
+		  !strcmp(rc->kw_name, "bpf.cmd") ? L_BPF : L_PTRACE;
 	snprintf(buf, sizeof(buf), "%s", arg);
 	while (isspace((unsigned char)*s))
 		s++;
@@ -357,7 +387,7 @@ static int parse_vlist(struct nj_rule_ctx *rc, const char *arg, void **data)
 		goto bad;
 	for (int i = 0; i < l->n; i++) {
 		int64_t v;
-		if (nj_kw_parse_int(items[i], &v) < 0 && (v = list_value(l->family, items[i])) < 0)
+		if (nj_kw_parse_int(items[i], &v) < 0 && (v = list_value(l->what, items[i])) < 0)
 			goto bad;
 		l->v[i] = v;
 	}
@@ -377,14 +407,22 @@ static int match_vlist(struct nj_match *m, const void *data)
 
 	if (!sc)
 		return 0;
-	if (l->family) {
+	switch (l->what) {
+	case L_FAMILY:
 		if (!sc->has_sock && sc->type != NJ_SC_SOCKET)
 			return 0;
 		v = sc->family;
-	} else {
+		break;
+	case L_BPF:
+		if (sc->type != NJ_SC_BPF)
+			return 0;
+		v = sc->bpf_cmd;
+		break;
+	default:
 		if (sc->type != NJ_SC_PTRACE)
 			return 0;
 		v = sc->request;
+		break;
 	}
 	for (int i = 0; i < l->n; i++)
 		in |= l->v[i] == v;
@@ -403,6 +441,46 @@ const struct nj_keyword kw_ptrace_request = {
 const struct nj_keyword kw_socket_family = {
 	.name = "socket.family", .flags = NJ_KW_HOST | NJ_KW_SC_ONLY, .parse = parse_vlist,
 	.match = match_vlist, .free = free, .dump = dump_vlist,
+};
+const struct nj_keyword kw_bpf_cmd = {
+	.name = "bpf.cmd", .flags = NJ_KW_HOST | NJ_KW_SC_ONLY, .parse = parse_vlist,
+	.match = match_vlist, .free = free, .dump = dump_vlist,
+};
+
+/* ---- ptrace.target:parent ---- */
+
+static int parse_ptrace_target(struct nj_rule_ctx *rc, const char *arg, void **data)
+{
+	bool *neg = nj_kw_alloc(rc, sizeof(*neg));
+
+	if (!neg)
+		return -1;
+	*neg = arg[0] == '!';
+	if (strcmp(arg + *neg, "parent") != 0) {
+		free(neg);
+		return nj_rule_error(rc, "expected parent or !parent, not '%s'", arg);
+	}
+	*data = neg;
+	return 0;
+}
+
+static int match_ptrace_target(struct nj_match *m, const void *data)
+{
+	const struct nj_syscall *sc = sc_of(m);
+
+	if (!sc || sc->type != NJ_SC_PTRACE || sc->target_pid <= 0)
+		return 0;
+	return ((uint32_t)sc->target_pid == sc->ppid) != *(const bool *)data;
+}
+
+static void dump_ptrace_target(const void *data, char *buf, size_t len)
+{
+	snprintf(buf, len, "%sparent", *(const bool *)data ? "!" : "");
+}
+
+const struct nj_keyword kw_ptrace_target = {
+	.name = "ptrace.target", .flags = NJ_KW_HOST | NJ_KW_SC_ONLY, .parse = parse_ptrace_target,
+	.match = match_ptrace_target, .free = free, .dump = dump_ptrace_target,
 };
 
 /* ---- process properties ---- */
