@@ -44,6 +44,7 @@
 	X(HTTP_SERVER, "http.server")                                          \
 	X(HTTP_START, "http.start")                                            \
 	X(HTTP_RESPONSE_HEADER, "http.response_header")                        \
+	X(HTTP_REQUEST_HEADER, "http.request_header")                          \
 	X(DNS_QUERY, "dns.query")                                              \
 	X(DNS_ANSWER_NAME, "dns.answer.name")                                  \
 	X(TLS_SNI, "tls.sni")                                                  \

@@ -111,6 +111,9 @@ static void check_req1_headers(struct nj_app_tx *tx)
 		   "Content-Length: 5\r\n"
 		   "\r\n");
 	assert_buf(tx, NJ_BUF_HTTP_CONTENT_LEN, "5");
+	/* one header per idx, Cookie included (unlike http.header) */
+	assert_buf_idx(tx, NJ_BUF_HTTP_REQUEST_HEADER, 2, "Cookie: a=b");
+	assert_buf_idx(tx, NJ_BUF_HTTP_REQUEST_HEADER, 7, NULL);
 	assert_true(nj_app_tx_has_event(tx, nj_app_event_lookup(
 		"http.request_header_repetition")));
 	assert_false(nj_app_tx_has_event(tx, nj_app_event_lookup(
