@@ -169,7 +169,7 @@ uint32_t nj_http_tx_count(const struct nj_http_state *s)
 
 static void mark_updated(struct nj_http_state *s, struct nj_http_tx *tx, int dir)
 {
-	tx->last_dir = (uint8_t)dir;
+	tx->h.tx.dir = (uint8_t)dir;
 	if (tx->in_updated)
 		return;
 	if (s->nupd == s->cupd) {
@@ -995,13 +995,36 @@ int nj_http_feed(struct nj_http_state *s, int dir, const uint8_t *data, uint32_t
 	return 0;
 }
 
+/* A header section the connection cut short ends where the data ended, as
+ * libhtp ends it: a last unterminated line counts, then the headers are
+ * complete and the message has what it received. */
+static void finish_headers(struct nj_http_state *s, struct half *h, bool req)
+{
+	uint32_t n = h->line.len;
+
+	if (h->state != ST_HEADERS || !h->tx)
+		return;
+	if (n > 0 && h->line.p[n - 1] == '\r')
+		n--;
+	if (n > 0)
+		on_line(s, h, req, h->line.p, n);
+	h->line.len = 0;
+	if (h->state == ST_HEADERS && h->tx) {
+		struct nj_http_tx *tx = h->tx;
+		headers_end(s, h, req);
+		mark_updated(s, tx, req ? NJ_DIR_TO_SERVER : NJ_DIR_TO_CLIENT);
+	}
+}
+
 void nj_http_close(struct nj_http_state *s)
 {
+	finish_headers(s, &s->half[0], true);
+	finish_headers(s, &s->half[1], false);
 	for (struct nj_http_tx *t = s->head; t; t = t->next) {
 		if (!nj_app_tx_complete(&t->h.tx)) {
 			t->h.tx.progress_ts |= NJ_APP_PROGRESS_DONE;
 			t->h.tx.progress_tc |= NJ_APP_PROGRESS_DONE;
-			mark_updated(s, t, t->last_dir ? t->last_dir : NJ_DIR_TO_SERVER);
+			mark_updated(s, t, t->h.tx.dir ? t->h.tx.dir : NJ_DIR_TO_SERVER);
 		}
 	}
 	s->half[0].tx = s->half[1].tx = NULL;

@@ -132,6 +132,8 @@ struct nj_app_tx {
 	uint64_t id;            /* transaction number within the flow */
 	uint32_t progress_ts;   /* parser-defined progress, to server */
 	uint32_t progress_tc;   /* to client */
+	uint8_t dir;            /* direction of the bytes that updated it last
+				 * (NJ_DIR_*), NJ_DIR_NONE when not told */
 	int (*get_buffer)(const struct nj_app_tx *tx, int buf_id, uint32_t idx,
 			  struct nj_buf *out);
 	/* For EVE: writes this transaction's object (e.g. "http": {...}) with the

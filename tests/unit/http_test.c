@@ -479,6 +479,19 @@ static void test_continue_head_close(void **state)
 	assert_true(nj_app_tx_complete(tx));
 	assert_buf(tx, NJ_BUF_HTTP_RESPONSE_BODY, "abc");
 	nj_http_free(s);
+
+	/* the connection closes inside the response headers: they end there,
+	 * an unterminated last line included */
+	s = new_state();
+	FEED(s, NJ_DIR_TO_SERVER, "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+	FEED(s, NJ_DIR_TO_CLIENT, "HTTP/1.0 200 OK\r\nServer:ng1nx\r\nX-A: b");
+	tx = tx_at(s, 0);
+	assert_buf(tx, NJ_BUF_HTTP_HEADER, NULL);
+	nj_http_close(s);
+	assert_true(nj_app_tx_complete(tx));
+	assert_int_equal(tx->dir, NJ_DIR_TO_CLIENT);
+	assert_buf(tx, NJ_BUF_HTTP_HEADER, "Server: ng1nx\r\nX-A: b\r\n");
+	nj_http_free(s);
 }
 
 /* A gap inside a response body ends it; parsing picks up at the next
