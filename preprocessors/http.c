@@ -596,6 +596,19 @@ static void body_store(struct nj_http_state *s, struct http_msg *m, const uint8_
 	s->body_bytes += m->body.len - before;
 }
 
+/* A body labelled compressed that does not decompress from its first
+ * bytes is kept as sent, as libhtp falls back to the raw data: clients do
+ * send "Content-Encoding: gzip" with clear text. */
+static void body_passthrough(struct nj_http_state *s, struct http_msg *m,
+			     const uint8_t *d, uint32_t n, uint32_t limit)
+{
+	inflateEnd(&m->z);
+	m->z_init = false;
+	m->z_failed = false;
+	m->coding = CODING_NONE;
+	body_store(s, m, d, n, limit);
+}
+
 static void body_inflate(struct nj_http_state *s, struct nj_http_tx *tx, struct http_msg *m,
 			 const uint8_t *d, uint32_t n, uint32_t limit)
 {
@@ -631,6 +644,8 @@ static void body_inflate(struct nj_http_state *s, struct nj_http_tx *tx, struct 
 		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
 			ev(tx, NJ_HTTP_EV_GZIP_DECOMPRESSION_FAILED);
 			m->z_failed = true;
+			if (m->z_out == 0)
+				body_passthrough(s, m, d, n, limit);
 			break;
 		} else if (rc == Z_BUF_ERROR && got == 0) {
 			break;

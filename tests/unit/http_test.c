@@ -279,6 +279,14 @@ static void test_gzip(void **state)
 	compressed_body("deflate", 15, false);
 	compressed_body("deflate", -15, false);
 	compressed_body("deflate", -15, true);
+
+	/* labelled gzip but sent in clear: kept as sent */
+	struct nj_http_state *s = new_state();
+	FEED(s, NJ_DIR_TO_SERVER, "POST / HTTP/1.1\r\nHost: h\r\nContent-Encoding: gzip\r\n"
+		 "Content-Length: 13\r\n\r\n{\"a\":\"b\"}");
+	FEED(s, NJ_DIR_TO_SERVER, "  \n");
+	assert_buf(tx_at(s, 0), NJ_BUF_HTTP_REQUEST_BODY, "{\"a\":\"b\"}  \n");
+	nj_http_free(s);
 }
 
 static void test_gzip_chunked_and_bomb(void **state)
