@@ -861,6 +861,44 @@ static bool line_state(uint8_t st)
 	       st == ST_CHUNK_END || st == ST_TRAILERS;
 }
 
+/* Whether the response line so far can start a status line: 1 yes, 0 no,
+ * -1 not known yet. As libhtp (and browsers) decide, it must start with
+ * "HTTP" (any case) after whitespace; `whole` says the line is complete. */
+static int status_line_start(const uint8_t *l, uint32_t n, bool whole)
+{
+	uint32_t i = 0;
+
+	while (i < n && (is_lws(l[i]) || l[i] == '\r' || l[i] == '\0'))
+		i++;
+	if (i == n)
+		return whole ? 1 : -1;  /* an empty line is skipped */
+	if (n - i < 4)
+		return whole ? 0 : (strncasecmp((const char *)l + i, "HTTP", n - i) ? 0 : -1);
+	return strncasecmp((const char *)l + i, "HTTP", 4) == 0;
+}
+
+/* A response that does not start with a status line is all body, read
+ * until the connection closes (HTTP/0.9 style, as libhtp reads it): the
+ * line so far (and its LF when `lf`) is its first data. */
+static int response_as_body(struct nj_http_state *s, struct half *h, bool lf)
+{
+	struct nj_http_tx *tx = response_tx(s);
+
+	if (!tx)
+		return -ENOMEM;
+	h->tx = tx;
+	tx->resp.headers_done = true;
+	tx->h.tx.progress_tc = NJ_HTTP_PROG_BODY;
+	h->state = ST_BODY_CLOSE;
+	body_data(s, tx, false, h->line.p, h->line.len);
+	if (lf)
+		body_data(s, tx, false, (const uint8_t *)"\n", 1);
+	h->line.len = 0;
+	h->line_over = false;
+	mark_updated(s, tx, NJ_DIR_TO_CLIENT);
+	return 0;
+}
+
 /* Line mode: collect up to LF (lines may span feeds). Returns bytes used. */
 static int feed_line(struct nj_http_state *s, struct half *h, bool req,
 		     const uint8_t *d, uint32_t len, uint32_t *used)
@@ -885,6 +923,9 @@ static int feed_line(struct nj_http_state *s, struct half *h, bool req,
 			return -ENOMEM;
 		}
 	}
+	if (!req && h->state == ST_LINE && !h->tx &&
+	    status_line_start(h->line.p, h->line.len, lf != NULL) == 0)
+		return response_as_body(s, h, lf != NULL);
 	if (!lf)
 		return 0;
 	uint32_t n = h->line.len;
@@ -1033,6 +1074,11 @@ static void finish_headers(struct nj_http_state *s, struct half *h, bool req)
 
 void nj_http_close(struct nj_http_state *s)
 {
+	struct half *rh = &s->half[1];
+
+	if (rh->state == ST_LINE && !rh->tx && rh->line.len &&
+	    status_line_start(rh->line.p, rh->line.len, true) == 0)
+		response_as_body(s, rh, false);
 	finish_headers(s, &s->half[0], true);
 	finish_headers(s, &s->half[1], false);
 	for (struct nj_http_tx *t = s->head; t; t = t->next) {

@@ -40,7 +40,7 @@ static int from_header(const struct http_msg *m, const char *name, struct nj_buf
 /* The message of the direction being inspected: the one fed last. */
 static const struct http_msg *cur_msg(const struct nj_http_tx *tx)
 {
-	if (tx->h.tx.dir == NJ_DIR_TO_CLIENT && tx->resp.line.len)
+	if (tx->h.tx.dir == NJ_DIR_TO_CLIENT && (tx->resp.line.len || tx->resp.headers_done))
 		return &tx->resp;
 	return &tx->req;
 }

@@ -440,12 +440,22 @@ static void test_malformed(void **state)
 	assert_true(has_ev(tx, "http.request_header_invalid"));
 	assert_true(has_ev(tx, "http.request_field_too_long"));
 	assert_buf(tx, NJ_BUF_HTTP_HOST, "h");
-	FEED(s, NJ_DIR_TO_CLIENT, "HTTX/1.1 2x0 Eh\r\n: a\r\n : b\r\n:c\r\n\r\n");
+	FEED(s, NJ_DIR_TO_CLIENT, "HTTPX/1.1 2x0 Eh\r\n: a\r\n : b\r\n:c\r\n\r\n");
 	assert_true(has_ev(tx, "http.response_header_invalid"));
 	assert_buf(tx, NJ_BUF_HTTP_HEADER_NAMES, "\r\n\r\n");
 	assert_true(has_ev(tx, "http.response_invalid_protocol"));
 	assert_true(has_ev(tx, "http.response_invalid_status"));
 	nj_http_free(s);
+}
+
+/* A parser that has seen "GET /" and then resp from the server. */
+static struct nj_http_state *after_get(const char *resp)
+{
+	struct nj_http_state *s = new_state();
+
+	FEED(s, NJ_DIR_TO_SERVER, "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+	assert_int_equal(FEED(s, NJ_DIR_TO_CLIENT, resp), 0);
+	return s;
 }
 
 static void test_continue_head_close(void **state)
@@ -490,15 +500,30 @@ static void test_continue_head_close(void **state)
 
 	/* the connection closes inside the response headers: they end there,
 	 * an unterminated last line included */
-	s = new_state();
-	FEED(s, NJ_DIR_TO_SERVER, "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
-	FEED(s, NJ_DIR_TO_CLIENT, "HTTP/1.0 200 OK\r\nServer:ng1nx\r\nX-A: b");
+	s = after_get("HTTP/1.0 200 OK\r\nServer:ng1nx\r\nX-A: b");
 	tx = tx_at(s, 0);
 	assert_buf(tx, NJ_BUF_HTTP_HEADER, NULL);
 	nj_http_close(s);
 	assert_true(nj_app_tx_complete(tx));
 	assert_int_equal(tx->dir, NJ_DIR_TO_CLIENT);
 	assert_buf(tx, NJ_BUF_HTTP_HEADER, "Server: ng1nx\r\nX-A: b\r\n");
+	nj_http_free(s);
+
+	/* no status line: the response is body until the close, whether its
+	 * first line ends or not */
+	s = after_get("\r\nX5O!P%");
+	FEED(s, NJ_DIR_TO_CLIENT, "@AP\nmore");
+	tx = tx_at(s, 0);
+	assert_int_equal(tx->dir, NJ_DIR_TO_CLIENT);
+	assert_buf(tx, NJ_BUF_FILE_DATA, "X5O!P%@AP\nmore");
+	nj_http_close(s);
+	assert_true(nj_app_tx_complete(tx));
+	nj_http_free(s);
+	s = after_get("ht");
+	tx = tx_at(s, 0);
+	assert_buf(tx, NJ_BUF_HTTP_RESPONSE_BODY, NULL);
+	nj_http_close(s);
+	assert_buf(tx, NJ_BUF_HTTP_RESPONSE_BODY, "ht");
 	nj_http_free(s);
 }
 
