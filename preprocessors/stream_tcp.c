@@ -44,7 +44,7 @@ struct stream_thread {
 };
 
 static struct {
-	bool midstream;
+	bool midstream, async_oneside;
 	uint64_t memcap, reasm_memcap, depth;
 	uint32_t inspect_overlap;
 	int policy;
@@ -214,6 +214,12 @@ static void handshake(struct tcp_session *s, struct nj_packet *p, int me)
 			a->wscale = p->tcp.wscale;
 			s->simopen = true;
 			s->state = NJ_TCP_SYN_RECV;
+		} else if (me == 0 && fl == NJ_TH_ACK && conf.async_oneside &&
+			   p->tcp.seq == a->isn + 1) {
+			/* asymmetric routing: the server's SYN/ACK takes
+			 * another path; its ACK number stands for it */
+			side_set_isn(b, p->tcp.ack - 1);
+			s->state = NJ_TCP_ESTABLISHED;
 		}
 		return;
 	}
@@ -561,6 +567,7 @@ int nj_stream_stage_register(const struct nj_config *cfg)
 	int rc;
 
 	conf.midstream = nj_config_get_bool(cfg, "stream.midstream", false);
+	conf.async_oneside = nj_config_get_bool(cfg, "stream.async-oneside", false);
 	conf.memcap = nj_config_get_size(cfg, "stream.memcap", 64ULL << 20);
 	conf.reasm_memcap = nj_config_get_size(cfg, "stream.reassembly.memcap", 256ULL << 20);
 	conf.depth = nj_config_get_size(cfg, "stream.reassembly.depth", 1ULL << 20);
