@@ -700,6 +700,13 @@ static void headers_end(struct nj_http_state *s, struct half *h, bool req)
 		tx->h.tx.progress_ts = NJ_HTTP_PROG_HEADERS;
 	} else {
 		tx->h.tx.progress_tc = NJ_HTTP_PROG_HEADERS;
+		if (tx->status == 101) {
+			/* Switching Protocols: what follows, both ways, is
+			 * another protocol (WebSocket, h2c), as libhtp tunnels */
+			msg_done(s, h, false);
+			s->half[0].state = s->half[1].state = ST_DEAD;
+			return;
+		}
 		if (tx->status >= 100 && tx->status < 200) {
 			/* interim response (100 Continue): the real one follows */
 			msg_free(&tx->resp);

@@ -498,6 +498,17 @@ static void test_continue_head_close(void **state)
 	assert_buf(tx, NJ_BUF_HTTP_RESPONSE_BODY, "abc");
 	nj_http_free(s);
 
+	/* 101 Switching Protocols is final; what follows is not HTTP */
+	s = after_get("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n");
+	tx = tx_at(s, 0);
+	assert_int_equal(FEED(s, NJ_DIR_TO_CLIENT, "\x81\x05HTTP/"), -EINVAL);
+	assert_int_equal(nj_http_tx_status(tx), 101);
+	assert_true(nj_app_tx_complete(tx));
+	FEED(s, NJ_DIR_TO_SERVER, "GET / HTTP/1.1\r\n\r\n");
+	nj_http_begin(s);
+	assert_int_equal(nj_http_tx_count(s), 0);
+	nj_http_free(s);
+
 	/* the connection closes inside the response headers: they end there,
 	 * an unterminated last line included */
 	s = after_get("HTTP/1.0 200 OK\r\nServer:ng1nx\r\nX-A: b");
