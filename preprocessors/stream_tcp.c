@@ -408,6 +408,29 @@ static void deliver(struct stream_thread *th, struct nj_flow *f, struct nj_packe
 	}
 }
 
+static void dispatch_flush(struct nj_worker *w, struct stream_thread *th, struct nj_flow *f,
+			   uint8_t dir, const struct nj_stream_chunk *c);
+
+/* Data of the other direction that this packet's ACK made deliverable (it
+ * declared a hole lost) goes to the parsers first, on a pseudo-packet of
+ * that direction, as Suricata reassembles the acknowledged direction
+ * before the packet's own: a request seen after a hole is then parsed
+ * before the response that acknowledges it. */
+static void deliver_opposite(struct nj_worker *w, struct stream_thread *th, struct nj_flow *f,
+			     const struct nj_packet *p)
+{
+	struct tcp_session *s = f->stream;
+	int other = p->dir == NJ_DIR_TO_CLIENT ? 0 : 1;
+
+	if (!s || !nj_reasm_ready(&s->d[other].r))
+		return;
+	if (nj_reasm_deliver(&s->d[other].r, &th->mem, conf.inspect_overlap, false, &th->chunk) != 1)
+		return;
+	th->chunk.dir = other ? NJ_DIR_TO_CLIENT : NJ_DIR_TO_SERVER;
+	th->chunk.flow_end = false;
+	dispatch_flush(w, th, f, th->chunk.dir, &th->chunk);
+}
+
 static int stream_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 {
 	struct stream_thread *th = ctx;
@@ -423,6 +446,7 @@ static int stream_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 		return NJ_BUS_CONTINUE;
 	}
 	track(th, p->flow, p);
+	deliver_opposite(w, th, p->flow, p);
 	deliver(th, p->flow, p);
 	update_mem(th);
 	return NJ_BUS_CONTINUE;

@@ -321,15 +321,21 @@ static void test_gap_by_ack(void **state)
 	/* 6..16 lost before capture; 16..21 seen */
 	cli(NJ_TH_ACK, 16, 1, "third");
 	assert_int_equal(seen.chunks, 1);
-	/* the server acknowledges everything: the hole is a gap */
+	/* the server acknowledges everything: the hole is a gap, and what
+	 * follows it goes out at once, on a client pseudo-packet, before the
+	 * server's own data */
 	srv(NJ_TH_ACK, 1, 21, NULL);
 	assert_int_equal(nj_counter_get_by_name("tcp.reassembly_gap") - g, 1);
+	assert_int_equal(seen.chunks, 2);
+	assert_int_equal(seen.pseudo, 1);
+	assert_int_equal(seen.gaps, 1);
+	assert_int_equal(seen.last_offset, 15);
+	assert_int_equal(seen.last_new_off, 0);
+	assert_memory_equal(seen.last, "third", 5);
 	struct nj_packet *p = cli(NJ_TH_ACK, 21, 1, "fourth");
 	assert_non_null(p->stream);
-	assert_true(p->stream->has_gap);
-	assert_int_equal(p->stream->offset, 15);
-	assert_int_equal(p->stream->new_off, 0);
-	assert_memory_equal(p->stream->data, "thirdfourth", 11);
+	assert_false(p->stream->has_gap);
+	assert_memory_equal(p->stream->data + p->stream->new_off, "fourth", 6);
 }
 
 static void test_flush_at_flow_end(void **state)
