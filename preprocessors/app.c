@@ -17,6 +17,7 @@
 #include "preprocessors/app_buf.h"
 #include "preprocessors/dns.h"
 #include "preprocessors/http.h"
+#include "preprocessors/stream.h"
 #include "preprocessors/tls.h"
 
 #define DETECT_KEEP 4096        /* bytes kept per direction while detecting */
@@ -196,15 +197,58 @@ static void collect(struct app_flow *af, struct nj_packet *p)
 	p->napp_txs = n;
 }
 
+/* One pseudo-packet of flow f in direction dir carrying the transactions
+ * of txs[0..n) last updated in that direction (those that do not say go
+ * with the client's), dispatched to the stages after this one. */
+static void dispatch_closing(struct nj_worker *w, struct nj_flow *f, int dir,
+			     struct nj_app_tx **txs, uint16_t n, struct nj_app_tx **sel)
+{
+	bool ts = dir == NJ_DIR_TO_SERVER;
+	struct nj_packet p;
+	struct nj_event ev = { .kind = NJ_EV_PACKET, .pkt = &p };
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		int tdir = txs[i]->dir == NJ_DIR_TO_CLIENT ? NJ_DIR_TO_CLIENT : NJ_DIR_TO_SERVER;
+		if (tdir == dir)
+			sel[k++] = txs[i];
+	}
+	if (!k)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.ip_ver = f->client.family;
+	p.src = ts ? f->client : f->server;
+	p.dst = ts ? f->server : f->client;
+	p.sport = ts ? f->cport : f->sport;
+	p.dport = ts ? f->sport : f->cport;
+	p.proto = f->proto;
+	p.ts = f->last;
+	/* A session that was established still is for its last data, as
+	 * Suricata marks its flow-end pseudo-packets. */
+	p.flags = NJ_PKT_PSEUDO;
+	if (f->proto == 6 && f->tcp_state >= NJ_TCP_ESTABLISHED)
+		p.flags |= NJ_PKT_STREAM_EST | NJ_PKT_FLOW_ESTABLISHED;
+	else if (f->state == NJ_FLOW_ESTABLISHED)
+		p.flags |= NJ_PKT_FLOW_ESTABLISHED;
+	p.flow = f;
+	p.dir = (uint8_t)dir;
+	p.worker = w;
+	p.app_txs = sel;
+	p.napp_txs = k;
+	ev.ts = p.ts;
+	nj_bus_dispatch_from(w, &ev, NJ_STAGE_APP + 1);
+}
+
 /* Before a flow's state goes: parsers close what is open, and the
  * transactions that become complete are shown to the rule engine and the
- * outputs on a pseudo-packet of the flow, as Suricata inspects and logs
- * unfinished transactions at flow end. */
+ * outputs on a pseudo-packet of the flow per direction, as Suricata
+ * inspects and logs unfinished transactions at flow end (a response cut
+ * short is inspected as server data). */
 static void on_flow_closing(struct nj_worker *w, struct nj_flow *f)
 {
 	struct app_flow *af = f->app;
 	struct nj_packet p;
-	struct nj_event ev = { .kind = NJ_EV_PACKET, .pkt = &p };
+	struct nj_app_tx **sel;
 
 	if (!af || !w || (!af->http && !af->tls && !af->dns))
 		return;
@@ -214,22 +258,17 @@ static void on_flow_closing(struct nj_worker *w, struct nj_flow *f)
 	if (af->tls)
 		nj_tls_close(af->tls);
 	memset(&p, 0, sizeof(p));
-	p.ip_ver = f->client.family;
-	p.src = f->client;
-	p.dst = f->server;
-	p.sport = f->cport;
-	p.dport = f->sport;
-	p.proto = f->proto;
-	p.ts = f->last;
-	p.flags = NJ_PKT_PSEUDO;
-	p.flow = f;
-	p.dir = NJ_DIR_TO_SERVER;
-	p.worker = w;
 	collect(af, &p);
 	if (!p.napp_txs)
 		return;
-	ev.ts = p.ts;
-	nj_bus_dispatch_from(w, &ev, NJ_STAGE_APP + 1);
+	sel = calloc(p.napp_txs, sizeof(*sel));
+	if (!sel) {
+		nj_counter_add(g.c_nomem, 1);
+		return;
+	}
+	dispatch_closing(w, f, NJ_DIR_TO_SERVER, p.app_txs, p.napp_txs, sel);
+	dispatch_closing(w, f, NJ_DIR_TO_CLIENT, p.app_txs, p.napp_txs, sel);
+	free(sel);
 }
 
 static int handle(struct nj_worker *w, void *ctx, struct nj_event *ev)

@@ -338,7 +338,9 @@ static int get_buffer(const struct nj_app_tx *tx, int buf_id, uint32_t idx, stru
 {
 	const struct nj_dns_msg *m = nj_dns_tx_msg(tx);
 
-	if (buf_id == NJ_BUF_DNS_QUERY && idx < m->nq)
+	/* dns.query inspects requests only (Suricata 8: a response is a
+	 * transaction of its own, and its echoed question does not match) */
+	if (buf_id == NJ_BUF_DNS_QUERY && !m->response && idx < m->nq)
 		return slice(out, m, m->q[idx].name_off, m->q[idx].name_len);
 	if (buf_id == NJ_BUF_DNS_ANSWER_NAME && idx < m->nan)
 		return slice(out, m, m->an[idx].name_off, m->an[idx].name_len);

@@ -169,7 +169,7 @@ uint32_t nj_http_tx_count(const struct nj_http_state *s)
 
 static void mark_updated(struct nj_http_state *s, struct nj_http_tx *tx, int dir)
 {
-	tx->last_dir = (uint8_t)dir;
+	tx->h.tx.dir = (uint8_t)dir;
 	if (tx->in_updated)
 		return;
 	if (s->nupd == s->cupd) {
@@ -596,6 +596,19 @@ static void body_store(struct nj_http_state *s, struct http_msg *m, const uint8_
 	s->body_bytes += m->body.len - before;
 }
 
+/* A body labelled compressed that does not decompress from its first
+ * bytes is kept as sent, as libhtp falls back to the raw data: clients do
+ * send "Content-Encoding: gzip" with clear text. */
+static void body_passthrough(struct nj_http_state *s, struct http_msg *m,
+			     const uint8_t *d, uint32_t n, uint32_t limit)
+{
+	inflateEnd(&m->z);
+	m->z_init = false;
+	m->z_failed = false;
+	m->coding = CODING_NONE;
+	body_store(s, m, d, n, limit);
+}
+
 static void body_inflate(struct nj_http_state *s, struct nj_http_tx *tx, struct http_msg *m,
 			 const uint8_t *d, uint32_t n, uint32_t limit)
 {
@@ -631,6 +644,8 @@ static void body_inflate(struct nj_http_state *s, struct nj_http_tx *tx, struct 
 		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
 			ev(tx, NJ_HTTP_EV_GZIP_DECOMPRESSION_FAILED);
 			m->z_failed = true;
+			if (m->z_out == 0)
+				body_passthrough(s, m, d, n, limit);
 			break;
 		} else if (rc == Z_BUF_ERROR && got == 0) {
 			break;
@@ -685,6 +700,13 @@ static void headers_end(struct nj_http_state *s, struct half *h, bool req)
 		tx->h.tx.progress_ts = NJ_HTTP_PROG_HEADERS;
 	} else {
 		tx->h.tx.progress_tc = NJ_HTTP_PROG_HEADERS;
+		if (tx->status == 101) {
+			/* Switching Protocols: what follows, both ways, is
+			 * another protocol (WebSocket, h2c), as libhtp tunnels */
+			msg_done(s, h, false);
+			s->half[0].state = s->half[1].state = ST_DEAD;
+			return;
+		}
 		if (tx->status >= 100 && tx->status < 200) {
 			/* interim response (100 Continue): the real one follows */
 			msg_free(&tx->resp);
@@ -846,6 +868,44 @@ static bool line_state(uint8_t st)
 	       st == ST_CHUNK_END || st == ST_TRAILERS;
 }
 
+/* Whether the response line so far can start a status line: 1 yes, 0 no,
+ * -1 not known yet. As libhtp (and browsers) decide, it must start with
+ * "HTTP" (any case) after whitespace; `whole` says the line is complete. */
+static int status_line_start(const uint8_t *l, uint32_t n, bool whole)
+{
+	uint32_t i = 0;
+
+	while (i < n && (is_lws(l[i]) || l[i] == '\r' || l[i] == '\0'))
+		i++;
+	if (i == n)
+		return whole ? 1 : -1;  /* an empty line is skipped */
+	if (n - i < 4)
+		return whole ? 0 : (strncasecmp((const char *)l + i, "HTTP", n - i) ? 0 : -1);
+	return strncasecmp((const char *)l + i, "HTTP", 4) == 0;
+}
+
+/* A response that does not start with a status line is all body, read
+ * until the connection closes (HTTP/0.9 style, as libhtp reads it): the
+ * line so far (and its LF when `lf`) is its first data. */
+static int response_as_body(struct nj_http_state *s, struct half *h, bool lf)
+{
+	struct nj_http_tx *tx = response_tx(s);
+
+	if (!tx)
+		return -ENOMEM;
+	h->tx = tx;
+	tx->resp.headers_done = true;
+	tx->h.tx.progress_tc = NJ_HTTP_PROG_BODY;
+	h->state = ST_BODY_CLOSE;
+	body_data(s, tx, false, h->line.p, h->line.len);
+	if (lf)
+		body_data(s, tx, false, (const uint8_t *)"\n", 1);
+	h->line.len = 0;
+	h->line_over = false;
+	mark_updated(s, tx, NJ_DIR_TO_CLIENT);
+	return 0;
+}
+
 /* Line mode: collect up to LF (lines may span feeds). Returns bytes used. */
 static int feed_line(struct nj_http_state *s, struct half *h, bool req,
 		     const uint8_t *d, uint32_t len, uint32_t *used)
@@ -870,6 +930,9 @@ static int feed_line(struct nj_http_state *s, struct half *h, bool req,
 			return -ENOMEM;
 		}
 	}
+	if (!req && h->state == ST_LINE && !h->tx &&
+	    status_line_start(h->line.p, h->line.len, lf != NULL) == 0)
+		return response_as_body(s, h, lf != NULL);
 	if (!lf)
 		return 0;
 	uint32_t n = h->line.len;
@@ -995,13 +1058,41 @@ int nj_http_feed(struct nj_http_state *s, int dir, const uint8_t *data, uint32_t
 	return 0;
 }
 
+/* A header section the connection cut short ends where the data ended, as
+ * libhtp ends it: a last unterminated line counts, then the headers are
+ * complete and the message has what it received. */
+static void finish_headers(struct nj_http_state *s, struct half *h, bool req)
+{
+	uint32_t n = h->line.len;
+
+	if (h->state != ST_HEADERS || !h->tx)
+		return;
+	if (n > 0 && h->line.p[n - 1] == '\r')
+		n--;
+	if (n > 0)
+		on_line(s, h, req, h->line.p, n);
+	h->line.len = 0;
+	if (h->state == ST_HEADERS && h->tx) {
+		struct nj_http_tx *tx = h->tx;
+		headers_end(s, h, req);
+		mark_updated(s, tx, req ? NJ_DIR_TO_SERVER : NJ_DIR_TO_CLIENT);
+	}
+}
+
 void nj_http_close(struct nj_http_state *s)
 {
+	struct half *rh = &s->half[1];
+
+	if (rh->state == ST_LINE && !rh->tx && rh->line.len &&
+	    status_line_start(rh->line.p, rh->line.len, true) == 0)
+		response_as_body(s, rh, false);
+	finish_headers(s, &s->half[0], true);
+	finish_headers(s, &s->half[1], false);
 	for (struct nj_http_tx *t = s->head; t; t = t->next) {
 		if (!nj_app_tx_complete(&t->h.tx)) {
 			t->h.tx.progress_ts |= NJ_APP_PROGRESS_DONE;
 			t->h.tx.progress_tc |= NJ_APP_PROGRESS_DONE;
-			mark_updated(s, t, t->last_dir ? t->last_dir : NJ_DIR_TO_SERVER);
+			mark_updated(s, t, t->h.tx.dir ? t->h.tx.dir : NJ_DIR_TO_SERVER);
 		}
 	}
 	s->half[0].tx = s->half[1].tx = NULL;

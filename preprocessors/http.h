@@ -9,8 +9,8 @@
  * lines as received including the final empty line; http.header_names
  * "\r\nName1\r\nName2\r\n\r\n"; http.start the first line, CRLF,
  * the normalised headers (Cookie kept), CRLF; http.request_line and
- * http.response_line without CRLF; http.response_header one "Name: value"
- * per idx. Buffers that exist in both directions (http.header*,
+ * http.response_line without CRLF; http.request_header and
+ * http.response_header one "Name: value" per idx (Cookie kept). Buffers that exist in both directions (http.header*,
  * http.start, http.protocol, http.cookie, http.content_type,
  * http.content_len, http.connection, file.data) come from the direction
  * fed last, which for the txs in p->app_txs is the packet's direction.

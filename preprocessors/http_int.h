@@ -49,7 +49,6 @@ struct nj_http_tx {
 	int status;
 	int port;                       /* from Host, -1 when absent */
 	bool head;
-	uint8_t last_dir;               /* direction fed last */
 	bool in_updated;
 	struct nj_http_tx *next;
 };

@@ -40,7 +40,7 @@ static int from_header(const struct http_msg *m, const char *name, struct nj_buf
 /* The message of the direction being inspected: the one fed last. */
 static const struct http_msg *cur_msg(const struct nj_http_tx *tx)
 {
-	if (tx->last_dir == NJ_DIR_TO_CLIENT && tx->resp.line.len)
+	if (tx->h.tx.dir == NJ_DIR_TO_CLIENT && (tx->resp.line.len || tx->resp.headers_done))
 		return &tx->resp;
 	return &tx->req;
 }
@@ -58,6 +58,7 @@ static int hdr_views(const struct http_msg *m, int buf_id, uint32_t idx, struct 
 		return from_abuf(out, &m->names, true);
 	case NJ_BUF_HTTP_START:
 		return from_abuf(out, &m->start, true);
+	case NJ_BUF_HTTP_REQUEST_HEADER:
 	case NJ_BUF_HTTP_RESPONSE_HEADER:
 		if (idx >= m->nhdrs || m->hdrs[idx].line_off > m->start.len ||
 		    m->hdrs[idx].line_len > m->start.len - m->hdrs[idx].line_off)
@@ -75,7 +76,8 @@ static int get_buffer(const struct nj_app_tx *atx, int buf_id, uint32_t idx,
 	const struct http_msg *rq = &tx->req, *rs = &tx->resp;
 	const struct http_msg *cm = cur_msg(tx);
 
-	if (idx > 0 && buf_id != NJ_BUF_HTTP_RESPONSE_HEADER)
+	if (idx > 0 && buf_id != NJ_BUF_HTTP_REQUEST_HEADER &&
+	    buf_id != NJ_BUF_HTTP_RESPONSE_HEADER)
 		return 0;
 	switch (buf_id) {
 	case NJ_BUF_HTTP_URI:
@@ -105,6 +107,8 @@ static int get_buffer(const struct nj_app_tx *atx, int buf_id, uint32_t idx,
 	case NJ_BUF_HTTP_HEADER_NAMES:
 	case NJ_BUF_HTTP_START:
 		return hdr_views(cm, buf_id, idx, out);
+	case NJ_BUF_HTTP_REQUEST_HEADER:
+		return hdr_views(rq, buf_id, idx, out);
 	case NJ_BUF_HTTP_RESPONSE_HEADER:
 		return hdr_views(rs, buf_id, idx, out);
 	case NJ_BUF_HTTP_REQUEST_BODY:

@@ -45,7 +45,7 @@ struct stream_thread {
 };
 
 static struct {
-	bool midstream, inline_mode;
+	bool midstream, inline_mode, async_oneside;
 	uint64_t memcap, reasm_memcap, depth;
 	uint32_t inspect_overlap;
 	int policy;
@@ -217,6 +217,12 @@ static void handshake(struct tcp_session *s, struct nj_packet *p, int me)
 			a->wscale = p->tcp.wscale;
 			s->simopen = true;
 			s->state = NJ_TCP_SYN_RECV;
+		} else if (me == 0 && fl == NJ_TH_ACK && conf.async_oneside &&
+			   p->tcp.seq == a->isn + 1) {
+			/* asymmetric routing: the server's SYN/ACK takes
+			 * another path; its ACK number stands for it */
+			side_set_isn(b, p->tcp.ack - 1);
+			s->state = NJ_TCP_ESTABLISHED;
 		}
 		return;
 	}
@@ -455,6 +461,29 @@ static void deliver(struct stream_thread *th, struct nj_flow *f, struct nj_packe
 	}
 }
 
+static void dispatch_flush(struct nj_worker *w, struct stream_thread *th, struct nj_flow *f,
+			   uint8_t dir, const struct nj_stream_chunk *c, bool raw);
+
+/* Data of the other direction that this packet's ACK made deliverable (it
+ * declared a hole lost) goes to the parsers first, on a pseudo-packet of
+ * that direction, as Suricata reassembles the acknowledged direction
+ * before the packet's own: a request seen after a hole is then parsed
+ * before the response that acknowledges it. */
+static void deliver_opposite(struct nj_worker *w, struct stream_thread *th, struct nj_flow *f,
+			     const struct nj_packet *p)
+{
+	struct tcp_session *s = f->stream;
+	int other = p->dir == NJ_DIR_TO_CLIENT ? 0 : 1;
+
+	if (!s || !nj_reasm_ready(&s->d[other].r))
+		return;
+	if (nj_reasm_deliver(&s->d[other].r, &th->mem, conf.inspect_overlap, false, &th->chunk) != 1)
+		return;
+	th->chunk.dir = other ? NJ_DIR_TO_CLIENT : NJ_DIR_TO_SERVER;
+	th->chunk.flow_end = false;
+	dispatch_flush(w, th, f, th->chunk.dir, &th->chunk, false);
+}
+
 static int stream_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 {
 	struct stream_thread *th = ctx;
@@ -470,6 +499,7 @@ static int stream_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 		return NJ_BUS_CONTINUE;
 	}
 	track(th, p->flow, p);
+	deliver_opposite(w, th, p->flow, p);
 	deliver(th, p->flow, p);
 	update_mem(th);
 	return NJ_BUS_CONTINUE;
@@ -633,6 +663,7 @@ int nj_stream_stage_register(const struct nj_config *cfg)
 	/* as Suricata's stream.inline: auto, inline in (simulated) IPS mode */
 	conf.inline_mode = nj_config_get_bool(cfg, "stream.inline",
 					      !strcmp(nj_config_get_str(cfg, "ips", "no"), "simulate"));
+	conf.async_oneside = nj_config_get_bool(cfg, "stream.async-oneside", false);
 	conf.memcap = nj_config_get_size(cfg, "stream.memcap", 64ULL << 20);
 	conf.reasm_memcap = nj_config_get_size(cfg, "stream.reassembly.memcap", 256ULL << 20);
 	conf.depth = nj_config_get_size(cfg, "stream.reassembly.depth", 1ULL << 20);

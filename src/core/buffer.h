@@ -44,6 +44,7 @@
 	X(HTTP_SERVER, "http.server")                                          \
 	X(HTTP_START, "http.start")                                            \
 	X(HTTP_RESPONSE_HEADER, "http.response_header")                        \
+	X(HTTP_REQUEST_HEADER, "http.request_header")                          \
 	X(DNS_QUERY, "dns.query")                                              \
 	X(DNS_ANSWER_NAME, "dns.answer.name")                                  \
 	X(TLS_SNI, "tls.sni")                                                  \
@@ -131,6 +132,8 @@ struct nj_app_tx {
 	uint64_t id;            /* transaction number within the flow */
 	uint32_t progress_ts;   /* parser-defined progress, to server */
 	uint32_t progress_tc;   /* to client */
+	uint8_t dir;            /* direction of the bytes that updated it last
+				 * (NJ_DIR_*), NJ_DIR_NONE when not told */
 	int (*get_buffer)(const struct nj_app_tx *tx, int buf_id, uint32_t idx,
 			  struct nj_buf *out);
 	/* For EVE: writes this transaction's object (e.g. "http": {...}) with the

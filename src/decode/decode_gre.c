@@ -1,5 +1,6 @@
 /* GRE version 0 (RFC 2784, keys and sequence numbers RFC 2890, source
- * routes RFC 1701) and the enhanced GRE version 1 of PPTP (RFC 2637).
+ * routes RFC 1701) and the enhanced GRE version 1 of PPTP (RFC 2637);
+ * inside: IP, Ethernet, ERSPAN, PPP and Aruba's 802.11 frames.
  *
  *   0                   1                   2                   3
  *  +-+-+-+-+-+-----+-+-------+-----+-------------------------------+
@@ -28,6 +29,8 @@
 
 #define GRE_PROTO_PPP 0x880b
 #define GRE_PROTO_ERSPAN 0x88be
+#define GRE_PROTO_ARUBA_MASK 0xff00     /* Aruba WLAN: 0x8200-0x82ff */
+#define GRE_PROTO_ARUBA 0x8200
 
 /* Skips the source route entries starting at *off (RFC 1701 section 2.1):
  * address family (2), SRE offset (1), SRE length (1), routing data,
@@ -142,6 +145,11 @@ static int decode_inner(struct nj_packet *p, uint16_t fl, uint16_t proto, const 
 		}
 		return nj_decode_ppp_proto(p, data, len);
 	default:
+		/* Aruba controllers tunnel their access points' 802.11
+		 * frames; Suricata does not follow them, Wireshark and Zeek
+		 * do, and so does nightjar. */
+		if ((proto & GRE_PROTO_ARUBA_MASK) == GRE_PROTO_ARUBA)
+			return nj_decode_ieee80211(p, data, len);
 		return 0;
 	}
 }

@@ -93,6 +93,10 @@ int nj_decode_ip_payload(struct nj_packet *p, uint8_t proto, const uint8_t *data
 int nj_decode_mpls(struct nj_packet *p, const uint8_t *data, uint32_t len);
 /* ERSPAN type I (no header) or II (type2) inside GRE; enters a tunnel. */
 int nj_decode_erspan(struct nj_packet *p, const uint8_t *data, uint32_t len, bool type2);
+/* An 802.11 data frame inside Aruba's GRE (0x8200-0x82ff): enters a
+ * tunnel and decodes its LLC/SNAP payload; frames it does not follow
+ * (management, encrypted, A-MSDU) return 0 and leave p as it was. */
+int nj_decode_ieee80211(struct nj_packet *p, const uint8_t *data, uint32_t len);
 /* Decodes raw IP whose version nibble selects IPv4 or IPv6. */
 int nj_decode_raw(struct nj_packet *p, const uint8_t *data, uint32_t len);
 

@@ -16,6 +16,7 @@ static const struct nj_keyword *const table[] = {
 	&kw_decode_event,
 	&kw_flow, &kw_stream_size,
 	&kw_ssl_version, &kw_ssl_state, &kw_tls_version,
+	&kw_tls_subject, &kw_tls_issuerdn, &kw_tls_fingerprint,
 	&kw_byte_test, &kw_byte_jump, &kw_byte_extract, &kw_byte_math, &kw_isdataat,
 	&kw_bsize, &kw_bufferlen, &kw_urilen,
 	&kw_flowbits, &kw_noalert, &kw_tag,

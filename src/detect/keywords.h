@@ -17,6 +17,7 @@ extern const struct nj_keyword kw_itype, kw_icode, kw_icmp_id, kw_icmp_seq;
 extern const struct nj_keyword kw_decode_event;
 extern const struct nj_keyword kw_flow, kw_stream_size;
 extern const struct nj_keyword kw_ssl_version, kw_ssl_state, kw_tls_version;
+extern const struct nj_keyword kw_tls_subject, kw_tls_issuerdn, kw_tls_fingerprint;
 extern const struct nj_keyword kw_byte_test, kw_byte_jump, kw_byte_extract, kw_byte_math, kw_isdataat;
 extern const struct nj_keyword kw_bsize, kw_bufferlen, kw_urilen;
 extern const struct nj_keyword kw_flowbits, kw_noalert, kw_tag;

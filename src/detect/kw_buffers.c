@@ -19,7 +19,7 @@ static const struct {
 	{ "http.host", NJ_BUF_HTTP_HOST }, { "http.host.raw", NJ_BUF_HTTP_HOST_RAW },
 	{ "http.user_agent", NJ_BUF_HTTP_USER_AGENT }, { "http.cookie", NJ_BUF_HTTP_COOKIE },
 	{ "http.header", NJ_BUF_HTTP_HEADER }, { "http.header.raw", NJ_BUF_HTTP_HEADER_RAW },
-	{ "http.request_header", NJ_BUF_HTTP_HEADER },
+	{ "http.request_header", NJ_BUF_HTTP_REQUEST_HEADER },
 	{ "http.header_names", NJ_BUF_HTTP_HEADER_NAMES }, { "http_header_names", NJ_BUF_HTTP_HEADER_NAMES },
 	{ "http.request_body", NJ_BUF_HTTP_REQUEST_BODY }, { "http.response_body", NJ_BUF_HTTP_RESPONSE_BODY },
 	{ "http.stat_code", NJ_BUF_HTTP_STAT_CODE }, { "http.stat_msg", NJ_BUF_HTTP_STAT_MSG },

@@ -135,16 +135,18 @@ static int parse_pcre(struct nj_rule_ctx *rc, const char *arg, void **data)
 		arg++;
 	}
 	/* The value is "/re/flags"; the quotes are the outermost ones and the
-	 * regex may itself hold unescaped quotes. */
+	 * regex may itself hold unescaped quotes. Suricata also takes it
+	 * without quotes (pcre:/one/U). */
 	size_t len = strlen(arg);
 	while (len && arg[len - 1] == ' ')
 		len--;
-	if (len < 2 || arg[0] != '"' || arg[len - 1] != '"') {
+	bool quoted = len >= 2 && arg[0] == '"' && arg[len - 1] == '"';
+	if (!quoted && (len == 0 || arg[0] == '"' || arg[len - 1] == '"')) {
 		nj_rule_error(rc, "expected a quoted /regex/flags");
 		goto fail;
 	}
-	memcpy(s, arg + 1, len - 2);
-	s[len - 2] = '\0';
+	memcpy(s, arg + quoted, len - 2 * quoted);
+	s[len - 2 * quoted] = '\0';
 	if (s[0] != '/' || !(p = strrchr(s, '/')) || p == s) {
 		nj_rule_error(rc, "expected /regex/flags");
 		goto fail;
@@ -163,7 +165,10 @@ static int parse_pcre(struct nj_rule_ctx *rc, const char *arg, void **data)
 	pcre2_jit_compile(d->re, PCRE2_JIT_COMPLETE);
 	if (find_captures(rc, d) < 0)
 		goto fail;
-	d->text = strdup(arg);
+	/* kept quoted, however it was written, for the canonical dump */
+	if ((d->text = malloc(len - 2 * quoted + 3)))
+		snprintf(d->text, len - 2 * quoted + 3, "\"%.*s\"", (int)(len - 2 * quoted),
+			 arg + quoted);
 	free(s);
 	*data = d;
 	return 0;

@@ -4,12 +4,18 @@
  *   ssl_state:client_hello|server_hello,!client_keyx,...  any listed
  *                                  message seen, or a negated one not seen
  *   tls.version:1.2                the version is exactly this one
+ *   tls.subject:"CN=x", tls.issuerdn:"O=y"   the server certificate's
+ *                                  subject / issuer contains the text
+ *   tls.fingerprint:"90:86:..."    its SHA-1 fingerprint is this one (any
+ *                                  case); each of the three negated by '!'
  * The version is the ServerHello's (or the ClientHello's before it); the
- * keywords match on the packets that carry the handshake. */
+ * keywords match on the packets that carry the handshake, the certificate
+ * ones on server packets only. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/flow.h"
 #include "core/packet.h"
@@ -236,4 +242,102 @@ const struct nj_keyword kw_tls_version = {
 	.match = match_tls_version,
 	.free = free,
 	.dump = dump_tls_version,
+};
+
+/* tls.subject, tls.issuerdn, tls.fingerprint: legacy forms of the
+ * certificate buffers with a fixed comparison. */
+struct tls_cert_str {
+	int buf;                /* NJ_BUF_TLS_CERT_* */
+	bool negated;
+	char text[256];
+};
+
+static int parse_cert_str(struct nj_rule_ctx *rc, const char *arg, int buf, void **data)
+{
+	struct tls_cert_str *c;
+
+	while (isspace((unsigned char)*arg))
+		arg++;
+	if (!(c = nj_kw_alloc(rc, sizeof(*c))))
+		return -1;
+	c->buf = buf;
+	if (*arg == '!') {
+		c->negated = true;
+		arg++;
+	}
+	if (nj_kw_unquote(arg, c->text, sizeof(c->text)) <= 0) {
+		free(c);
+		return nj_rule_error(rc, "invalid value '%s'", arg);
+	}
+	*data = c;
+	return 0;
+}
+
+static int parse_tls_subject(struct nj_rule_ctx *rc, const char *arg, void **data)
+{
+	return parse_cert_str(rc, arg, NJ_BUF_TLS_CERT_SUBJECT, data);
+}
+
+static int parse_tls_issuerdn(struct nj_rule_ctx *rc, const char *arg, void **data)
+{
+	return parse_cert_str(rc, arg, NJ_BUF_TLS_CERT_ISSUER, data);
+}
+
+static int parse_tls_fingerprint(struct nj_rule_ctx *rc, const char *arg, void **data)
+{
+	return parse_cert_str(rc, arg, NJ_BUF_TLS_CERT_FINGERPRINT, data);
+}
+
+static bool cert_str_has(const struct tls_cert_str *c, const struct nj_buf *b)
+{
+	size_t n = strlen(c->text);
+
+	if (c->buf == NJ_BUF_TLS_CERT_FINGERPRINT)
+		return b->len == n && strncasecmp((const char *)b->ptr, c->text, n) == 0;
+	return memmem(b->ptr, b->len, c->text, n) != NULL;
+}
+
+/* Suricata inspects the certificate once, in the server's direction, and
+ * only when the server sent one. */
+static int match_cert_str(struct nj_match *m, const void *data)
+{
+	const struct tls_cert_str *c = data;
+	const struct nj_app_tx *tx = flow_tls(m);
+	struct nj_buf b;
+
+	if (!tx || m->p->dir != NJ_DIR_TO_CLIENT || !tx->get_buffer ||
+	    tx->get_buffer(tx, c->buf, 0, &b) != 1)
+		return 0;
+	return cert_str_has(c, &b) != c->negated && once_per_direction(m, tx);
+}
+
+static void dump_cert_str(const void *data, char *buf, size_t len)
+{
+	const struct tls_cert_str *c = data;
+
+	snprintf(buf, len, "%s\"%s\"", c->negated ? "!" : "", c->text);
+}
+
+const struct nj_keyword kw_tls_subject = {
+	.name = "tls.subject",
+	.parse = parse_tls_subject,
+	.match = match_cert_str,
+	.free = free,
+	.dump = dump_cert_str,
+};
+
+const struct nj_keyword kw_tls_issuerdn = {
+	.name = "tls.issuerdn",
+	.parse = parse_tls_issuerdn,
+	.match = match_cert_str,
+	.free = free,
+	.dump = dump_cert_str,
+};
+
+const struct nj_keyword kw_tls_fingerprint = {
+	.name = "tls.fingerprint",
+	.parse = parse_tls_fingerprint,
+	.match = match_cert_str,
+	.free = free,
+	.dump = dump_cert_str,
 };

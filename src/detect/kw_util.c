@@ -43,8 +43,10 @@ int nj_kw_parse_int(const char *s, int64_t *out)
 		s++;
 	if (!*s)
 		return -1;
+	/* base 10 unless 0x: a leading zero is not octal (sid:09901001) */
+	const char *d = s + (*s == '-' || *s == '+');
 	errno = 0;
-	v = strtoll(s, &end, 0);
+	v = strtoll(s, &end, d[0] == '0' && (d[1] == 'x' || d[1] == 'X') ? 16 : 10);
 	if (errno || end == s)
 		return -1;
 	while (isspace((unsigned char)*end))

@@ -22,11 +22,13 @@ import subprocess
 import sys
 
 SEP = "\x1f"
+# Between the occurrences of one field: not a comma, which URIs contain.
+AGG = "\x1e"
 
 
 def run_tshark(tshark, pcap, display_filter, fields, extra=()):
     cmd = [tshark, "-n", "-r", pcap, "-Y", display_filter, "-T", "fields",
-           "-E", "separator=" + SEP, "-E", "occurrence=a", "-E", "aggregator=,"]
+           "-E", "separator=" + SEP, "-E", "occurrence=a", "-E", "aggregator=" + AGG]
     cmd += list(extra)
     for f in fields:
         cmd += ["-e", f]
@@ -34,7 +36,8 @@ def run_tshark(tshark, pcap, display_filter, fields, extra=()):
     if res.returncode != 0:
         raise RuntimeError("tshark failed: %s" % res.stderr.strip())
     rows = []
-    for line in res.stdout.splitlines():
+    # not splitlines(), which also breaks lines at AGG
+    for line in res.stdout.split("\n"):
         if not line.strip():
             continue
         parts = line.split(SEP)
@@ -44,7 +47,11 @@ def run_tshark(tshark, pcap, display_filter, fields, extra=()):
 
 
 def first(v):
-    return v.split(",")[0] if v else ""
+    return v.split(AGG)[0] if v else ""
+
+
+def last(v):
+    return v.split(AGG)[-1] if v else ""
 
 
 def norm_host(h):
@@ -72,28 +79,39 @@ def norm_ip(a):
 
 
 def addr(row):
-    return norm_ip(first(row.get("ip.src")) or first(row.get("ipv6.src"))), \
-        norm_ip(first(row.get("ip.dst")) or first(row.get("ipv6.dst")))
+    """The innermost IP header's addresses, as nightjar logs tunnelled
+    flows (GRE, VXLAN...) by their inner packet."""
+    protos = row.get("frame.protocols", "").split(":")
+    depth = {v: max((i for i, p in enumerate(protos) if p == v), default=-1)
+             for v in ("ip", "ipv6")}
+    if row.get("ip.src") and row.get("ipv6.src"):
+        ver = "ipv6" if depth["ipv6"] > depth["ip"] else "ip"
+    else:
+        ver = "ip" if row.get("ip.src") else "ipv6"
+    return norm_ip(last(row.get(ver + ".src"))), norm_ip(last(row.get(ver + ".dst")))
+
+
+ADDR_FIELDS = ["frame.protocols", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst"]
 
 
 def tshark_http(tshark, pcap, use_addr):
-    fields = ["frame.number", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
+    fields = ["frame.number"] + ADDR_FIELDS + [
               "tcp.dstport", "http.host", "http.request.uri", "http.request.method"]
     reqs = run_tshark(tshark, pcap, "http.request && tcp", fields)
     resps = run_tshark(tshark, pcap, "http.response && tcp",
                        ["http.request_in", "http.response.code"])
     status = {}
     for r in resps:
-        for req_frame, code in zip(r["http.request_in"].split(","),
-                                   r["http.response.code"].split(",")):
+        for req_frame, code in zip(r["http.request_in"].split(AGG),
+                                   r["http.response.code"].split(AGG)):
             if req_frame:
                 status[req_frame] = code
     out = []
     for r in reqs:
         # one frame may carry several pipelined requests
-        methods = r["http.request.method"].split(",")
-        uris = r["http.request.uri"].split(",")
-        hosts = r["http.host"].split(",") if r["http.host"] else []
+        methods = r["http.request.method"].split(AGG)
+        uris = r["http.request.uri"].split(AGG)
+        hosts = r["http.host"].split(AGG) if r["http.host"] else []
         for i, method in enumerate(methods):
             key = (norm_host(hosts[i] if i < len(hosts) else ""),
                    uris[i] if i < len(uris) else "", method,
@@ -106,15 +124,14 @@ def tshark_http(tshark, pcap, use_addr):
 
 
 def tshark_dns(tshark, pcap, use_addr):
-    fields = ["ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "dns.flags.response",
-              "dns.qry.name"]
+    fields = ADDR_FIELDS + ["dns.flags.response", "dns.qry.name"]
     rows = run_tshark(tshark, pcap, "dns && !icmp && !icmpv6", fields)
     out = []
     for r in rows:
         if not r["dns.qry.name"]:
             continue
         resp = first(r["dns.flags.response"]) in ("1", "True", "true")
-        for name in r["dns.qry.name"].split(","):
+        for name in r["dns.qry.name"].split(AGG):
             key = ("response" if resp else "request", norm_name(name))
             if use_addr:
                 key = addr(r) + key
@@ -123,8 +140,7 @@ def tshark_dns(tshark, pcap, use_addr):
 
 
 def tshark_tls(tshark, pcap, use_addr):
-    fields = ["ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.dstport",
-              "tls.handshake.extensions_server_name"]
+    fields = ADDR_FIELDS + ["tcp.dstport", "tls.handshake.extensions_server_name"]
     rows = run_tshark(tshark, pcap, "tls.handshake.type == 1 && tcp", fields)
     out = []
     for r in rows:

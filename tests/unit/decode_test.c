@@ -1167,6 +1167,59 @@ static void test_gre(void **state)
 	assert_true(has("gre.pkt_too_small"));
 }
 
+/* Aruba's WLAN tunnels: GRE protocol 0x82xx, an 802.11 data frame, LLC/SNAP,
+ * then the inner packet. fc/flags/qos vary the 802.11 header; the inner
+ * packet is followed or the packet stays the outer GRE one. */
+static uint32_t frame_aruba(uint8_t *ip, uint8_t fc, uint8_t flags, uint8_t qos)
+{
+	uint8_t g[64] = { 0x00, 0x00, 0x82, 0x10, fc, flags };
+	uint32_t n = 4 + 24;
+
+	if ((flags & 3) == 3)
+		n += 6;                                 /* Addr4 */
+	if (fc & 0x80) {
+		g[n] = qos;
+		n += 2;
+	}
+	memcpy(g + n, "\xaa\xaa\x03\x00\x00\x00\x08\x00", 8);
+	return frame_gre(ip, g, n + 8);
+}
+
+static void assert_outer_gre(void)
+{
+	assert_false(P.flags & NJ_PKT_TUNNEL);
+	assert_addr4(&P.src, C4);
+	assert_int_equal(P.proto, 47);
+	assert_int_equal(P.nevents, 0);
+}
+
+static void test_gre_aruba(void **state)
+{
+	uint8_t ip[400];
+
+	/* QoS data from an access point, plain data, four addresses */
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, frame_aruba(ip, 0x88, 0x02, 0)), 0);
+	assert_inner_tcp4(47);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, frame_aruba(ip, 0x08, 0x01, 0)), 0);
+	assert_inner_tcp4(47);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, frame_aruba(ip, 0x88, 0x03, 0)), 0);
+	assert_inner_tcp4(47);
+	/* encrypted, A-MSDU, null data, a beacon: not followed */
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, frame_aruba(ip, 0x88, 0x41, 0)), 0);
+	assert_outer_gre();
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, frame_aruba(ip, 0x88, 0x01, 0x80)), 0);
+	assert_outer_gre();
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, frame_aruba(ip, 0xc8, 0x01, 0)), 0);
+	assert_outer_gre();
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, frame_aruba(ip, 0x80, 0x00, 0)), 0);
+	assert_outer_gre();
+	/* cut inside the 802.11 header */
+	uint32_t n = mk_ipv4(ip, 47, C4, D4, (const uint8_t *)"\x00\x00\x82\x00\x88\x01\x00", 7);
+	assert_int_equal(decode(NJ_LINKTYPE_RAW, ip, n), 0);
+	assert_outer_gre();
+	(void)state;
+}
+
 static void test_gre_ethernet_and_pptp(void **state)
 {
 	uint8_t l4[128] = { 0 }, inner[200], eth[260], g[300], ip[400];
@@ -1651,6 +1704,7 @@ int main(void)
 		cmocka_unit_test(test_icmpv4),
 		cmocka_unit_test(test_icmpv6),
 		cmocka_unit_test(test_gre),
+		cmocka_unit_test(test_gre_aruba),
 		cmocka_unit_test(test_gre_ethernet_and_pptp),
 		cmocka_unit_test(test_vxlan),
 		cmocka_unit_test(test_ip_in_ip),

@@ -80,6 +80,7 @@ static void test_response(void **state)
 	assert_int_equal(m->events, 0);
 	assert_int_equal(m->nan, 2);
 	assert_int_equal(m->nns, 1);
+	assert_buf(tx, NJ_BUF_DNS_QUERY, NULL);
 	assert_buf_idx(tx, NJ_BUF_DNS_ANSWER_NAME, 0, "www.example.com");
 	assert_buf_idx(tx, NJ_BUF_DNS_ANSWER_NAME, 1, "web.example.com");
 	assert_int_equal(nj_dns_tx_rcode(tx), 0);

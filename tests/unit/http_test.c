@@ -111,6 +111,9 @@ static void check_req1_headers(struct nj_app_tx *tx)
 		   "Content-Length: 5\r\n"
 		   "\r\n");
 	assert_buf(tx, NJ_BUF_HTTP_CONTENT_LEN, "5");
+	/* one header per idx, Cookie included (unlike http.header) */
+	assert_buf_idx(tx, NJ_BUF_HTTP_REQUEST_HEADER, 2, "Cookie: a=b");
+	assert_buf_idx(tx, NJ_BUF_HTTP_REQUEST_HEADER, 7, NULL);
 	assert_true(nj_app_tx_has_event(tx, nj_app_event_lookup(
 		"http.request_header_repetition")));
 	assert_false(nj_app_tx_has_event(tx, nj_app_event_lookup(
@@ -276,6 +279,14 @@ static void test_gzip(void **state)
 	compressed_body("deflate", 15, false);
 	compressed_body("deflate", -15, false);
 	compressed_body("deflate", -15, true);
+
+	/* labelled gzip but sent in clear: kept as sent */
+	struct nj_http_state *s = new_state();
+	FEED(s, NJ_DIR_TO_SERVER, "POST / HTTP/1.1\r\nHost: h\r\nContent-Encoding: gzip\r\n"
+		 "Content-Length: 13\r\n\r\n{\"a\":\"b\"}");
+	FEED(s, NJ_DIR_TO_SERVER, "  \n");
+	assert_buf(tx_at(s, 0), NJ_BUF_HTTP_REQUEST_BODY, "{\"a\":\"b\"}  \n");
+	nj_http_free(s);
 }
 
 static void test_gzip_chunked_and_bomb(void **state)
@@ -429,12 +440,22 @@ static void test_malformed(void **state)
 	assert_true(has_ev(tx, "http.request_header_invalid"));
 	assert_true(has_ev(tx, "http.request_field_too_long"));
 	assert_buf(tx, NJ_BUF_HTTP_HOST, "h");
-	FEED(s, NJ_DIR_TO_CLIENT, "HTTX/1.1 2x0 Eh\r\n: a\r\n : b\r\n:c\r\n\r\n");
+	FEED(s, NJ_DIR_TO_CLIENT, "HTTPX/1.1 2x0 Eh\r\n: a\r\n : b\r\n:c\r\n\r\n");
 	assert_true(has_ev(tx, "http.response_header_invalid"));
 	assert_buf(tx, NJ_BUF_HTTP_HEADER_NAMES, "\r\n\r\n");
 	assert_true(has_ev(tx, "http.response_invalid_protocol"));
 	assert_true(has_ev(tx, "http.response_invalid_status"));
 	nj_http_free(s);
+}
+
+/* A parser that has seen "GET /" and then resp from the server. */
+static struct nj_http_state *after_get(const char *resp)
+{
+	struct nj_http_state *s = new_state();
+
+	FEED(s, NJ_DIR_TO_SERVER, "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+	assert_int_equal(FEED(s, NJ_DIR_TO_CLIENT, resp), 0);
+	return s;
 }
 
 static void test_continue_head_close(void **state)
@@ -475,6 +496,45 @@ static void test_continue_head_close(void **state)
 	nj_http_close(s);
 	assert_true(nj_app_tx_complete(tx));
 	assert_buf(tx, NJ_BUF_HTTP_RESPONSE_BODY, "abc");
+	nj_http_free(s);
+
+	/* 101 Switching Protocols is final; what follows is not HTTP */
+	s = after_get("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n");
+	tx = tx_at(s, 0);
+	assert_int_equal(FEED(s, NJ_DIR_TO_CLIENT, "\x81\x05HTTP/"), -EINVAL);
+	assert_int_equal(nj_http_tx_status(tx), 101);
+	assert_true(nj_app_tx_complete(tx));
+	FEED(s, NJ_DIR_TO_SERVER, "GET / HTTP/1.1\r\n\r\n");
+	nj_http_begin(s);
+	assert_int_equal(nj_http_tx_count(s), 0);
+	nj_http_free(s);
+
+	/* the connection closes inside the response headers: they end there,
+	 * an unterminated last line included */
+	s = after_get("HTTP/1.0 200 OK\r\nServer:ng1nx\r\nX-A: b");
+	tx = tx_at(s, 0);
+	assert_buf(tx, NJ_BUF_HTTP_HEADER, NULL);
+	nj_http_close(s);
+	assert_true(nj_app_tx_complete(tx));
+	assert_int_equal(tx->dir, NJ_DIR_TO_CLIENT);
+	assert_buf(tx, NJ_BUF_HTTP_HEADER, "Server: ng1nx\r\nX-A: b\r\n");
+	nj_http_free(s);
+
+	/* no status line: the response is body until the close, whether its
+	 * first line ends or not */
+	s = after_get("\r\nX5O!P%");
+	FEED(s, NJ_DIR_TO_CLIENT, "@AP\nmore");
+	tx = tx_at(s, 0);
+	assert_int_equal(tx->dir, NJ_DIR_TO_CLIENT);
+	assert_buf(tx, NJ_BUF_FILE_DATA, "X5O!P%@AP\nmore");
+	nj_http_close(s);
+	assert_true(nj_app_tx_complete(tx));
+	nj_http_free(s);
+	s = after_get("ht");
+	tx = tx_at(s, 0);
+	assert_buf(tx, NJ_BUF_HTTP_RESPONSE_BODY, NULL);
+	nj_http_close(s);
+	assert_buf(tx, NJ_BUF_HTTP_RESPONSE_BODY, "ht");
 	nj_http_free(s);
 }
 

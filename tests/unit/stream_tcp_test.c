@@ -240,6 +240,36 @@ static void test_midstream_on(void **state)
 	assert_memory_equal(seen.stream[0], "picked up", 9);
 }
 
+/* Only the client's side is seen (the server's goes another way): without
+ * stream.async-oneside its data is not reassembled, with it the client's
+ * ACK after the SYN establishes the session. */
+static void test_async_oneside(void **state)
+{
+	struct nj_packet *p;
+
+	cli(NJ_TH_SYN, 0, 0, NULL);
+	cli(NJ_TH_ACK, 1, 1, NULL);
+	p = cli(NJ_TH_ACK | NJ_TH_PUSH, 1, 1, "GET / HTTP/1.1\r\n");
+	assert_null(p->stream);
+	assert_int_equal(p->flow->tcp_state, NJ_TCP_SYN_SENT);
+
+	const char *kv[] = { "stream.async-oneside=true", NULL };
+	nj_bus_drain(&w);
+	nj_worker_fini(&w);
+	assert_int_equal(setup_with(kv), 0);
+	now += 1000;            /* a new flow */
+	cli(NJ_TH_SYN, 0, 0, NULL);
+	p = cli(NJ_TH_ACK, 1, 1, NULL);
+	assert_int_equal(p->flow->tcp_state, NJ_TCP_ESTABLISHED);
+	assert_true(p->flags & NJ_PKT_FLOW_ESTABLISHED);
+	cli(NJ_TH_ACK | NJ_TH_PUSH, 1, 1, "GET / ");
+	/* acknowledging server bytes never seen is no gap */
+	p = cli(NJ_TH_ACK | NJ_TH_PUSH, 7, 900, "HTTP/1.1");
+	assert_non_null(p->stream);
+	assert_true(seen.contiguous);
+	assert_memory_equal(seen.stream[0], "GET / HTTP/1.1", 14);
+}
+
 static void test_pattern_two_segments(void **state)
 {
 	handshake();
@@ -306,15 +336,21 @@ static void test_gap_by_ack(void **state)
 	/* 6..16 lost before capture; 16..21 seen */
 	cli(NJ_TH_ACK, 16, 1, "third");
 	assert_int_equal(seen.chunks, 1);
-	/* the server acknowledges everything: the hole is a gap */
+	/* the server acknowledges everything: the hole is a gap, and what
+	 * follows it goes out at once, on a client pseudo-packet, before the
+	 * server's own data */
 	srv(NJ_TH_ACK, 1, 21, NULL);
 	assert_int_equal(nj_counter_get_by_name("tcp.reassembly_gap") - g, 1);
+	assert_int_equal(seen.chunks, 2);
+	assert_int_equal(seen.pseudo, 1);
+	assert_int_equal(seen.gaps, 1);
+	assert_int_equal(seen.last_offset, 15);
+	assert_int_equal(seen.last_new_off, 0);
+	assert_memory_equal(seen.last, "third", 5);
 	struct nj_packet *p = cli(NJ_TH_ACK, 21, 1, "fourth");
 	assert_non_null(p->stream);
-	assert_true(p->stream->has_gap);
-	assert_int_equal(p->stream->offset, 15);
-	assert_int_equal(p->stream->new_off, 0);
-	assert_memory_equal(p->stream->data, "thirdfourth", 11);
+	assert_false(p->stream->has_gap);
+	assert_memory_equal(p->stream->data + p->stream->new_off, "fourth", 6);
 }
 
 static void test_flush_at_flow_end(void **state)
@@ -536,6 +572,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_simultaneous_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_midstream_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_midstream_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_async_oneside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pattern_two_segments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pattern_ten_segments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inspect_overlap_limit, setup, teardown),
