@@ -135,6 +135,7 @@ static void insert(const struct sm_key *k, struct nj_proc_owner *o, int64_t now)
 {
 	pthread_mutex_lock(&map.lock);
 	map.active = true;
+	nj_correlation_set_active(true);
 	prune(now);
 	struct sm_entry **pp = find(k), *e = *pp;
 	if (e) {
@@ -325,5 +326,6 @@ void nj_sockmap_clear(void)
 	while (map.oldest)
 		remove_entry(map.oldest);
 	map.active = false;
+	nj_correlation_set_active(false);
 	pthread_mutex_unlock(&map.lock);
 }

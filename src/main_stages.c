@@ -28,7 +28,18 @@ static int output_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 	if (ev->pkt->flags & NJ_PKT_DROP)
 		nj_output_drop(w, ev->pkt);
 	nj_verdict_count(ev->pkt);
+	nj_output_release(&ev->pkt->ts);
 	return NJ_BUS_CONTINUE;
+}
+
+static void output_tick(struct nj_worker *w, void *ctx)
+{
+	nj_output_release(&w->now);
+}
+
+static void output_drain(struct nj_worker *w, void *ctx)
+{
+	nj_output_release(NULL);
 }
 
 static const struct nj_stage output_stage = {
@@ -36,6 +47,8 @@ static const struct nj_stage output_stage = {
 	.order = NJ_STAGE_OUTPUT,
 	.kinds = NJ_KIND(NJ_EV_PACKET),
 	.handle = output_handle,
+	.tick = output_tick,
+	.drain = output_drain,
 };
 
 int nj_stages_init(const struct nj_config *cfg, const char *log_dir, int linktype)

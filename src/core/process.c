@@ -46,6 +46,18 @@ struct nj_proc_owner *nj_proc_owner_new(const struct nj_process *p, const struct
 	return o;
 }
 
+static bool correlation_on;
+
+void nj_correlation_set_active(bool on)
+{
+	__atomic_store_n(&correlation_on, on, __ATOMIC_RELAXED);
+}
+
+bool nj_correlation_active(void)
+{
+	return __atomic_load_n(&correlation_on, __ATOMIC_RELAXED);
+}
+
 struct nj_proc_owner *nj_proc_owner_ref(struct nj_proc_owner *o)
 {
 	if (o)

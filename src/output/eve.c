@@ -18,6 +18,7 @@
 #include "decode/event_list.h"
 #include "output/community_id.h"
 #include "output/eve.h"
+#include "output/eve_hold.h"
 #include "output/eve_int.h"
 
 /* Decoder event names by enum nj_decode_event value (0 is "none"). Built
@@ -636,8 +637,14 @@ void nj_eve_write_alert(struct nj_eve *e, const struct nj_alert *a)
 {
 	struct nj_json *j = nj_eve_thread_json();
 
-	if (e && j && e->opts.alert)
-		nj_eve_emit(e, j, nj_eve_format_alert(&e->opts, j, a));
+	if (!e || !j || !e->opts.alert)
+		return;
+	/* earlier alerts that may go now go first, in order */
+	nj_eve_release(e, (int64_t)a->ts.tv_sec * 1000000 + a->ts.tv_usec, NULL);
+	int rc = nj_eve_format_alert(&e->opts, j, a);
+	if (rc == 0 && nj_eve_hold(e, a, j))
+		return;
+	nj_eve_emit(e, j, rc);
 }
 
 void nj_eve_write_flow(struct nj_eve *e, const struct nj_flow *f)

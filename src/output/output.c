@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "core/log.h"
 #include "core/packet.h"
 #include "output/eve.h"
+#include "output/eve_hold.h"
 #include "output/fastlog.h"
 #include "output/output.h"
 #include "output/unified2.h"
@@ -37,7 +39,13 @@ static void on_alert(struct nj_worker *w, const struct nj_alert *a, void *arg)
 
 static void on_flow_end(struct nj_worker *w, struct nj_flow *f)
 {
+	nj_eve_release(out.eve, INT64_MIN, f);
 	nj_eve_write_flow(out.eve, f);
+}
+
+void nj_output_release(const struct timeval *now)
+{
+	nj_eve_release(out.eve, now ? (int64_t)now->tv_sec * 1000000 + now->tv_usec : INT64_MAX, NULL);
 }
 
 int nj_output_init(const struct nj_config *cfg, const char *log_dir, int linktype)
@@ -47,6 +55,7 @@ int nj_output_init(const struct nj_config *cfg, const char *log_dir, int linktyp
 
 	nj_output_fini();
 	out.linktype = linktype;
+	nj_eve_hold_config(cfg);
 	if (nj_config_get_bool(cfg, "outputs.eve.enabled", true) &&
 	    !(out.eve = nj_eve_new(cfg, log_dir, err, sizeof(err))))
 		goto fail;

@@ -19,7 +19,9 @@
 #include "core/counters.h"
 #include "decode/events.h"
 #include "output/community_id.h"
+#include "core/process.h"
 #include "output/eve.h"
+#include "output/eve_hold.h"
 #include "output_fixture.h"
 
 static struct nj_eve_opts all_on(void)
@@ -510,6 +512,84 @@ static void test_writer_file(void **state)
 	nj_config_free(cfg);
 }
 
+/* Reads eve.json of dir: the number of alert lines and of those with a
+ * process object, then truncates it. */
+static void count_alerts(const char *dir, int *alerts, int *with_process)
+{
+	char path[256], line[16384];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/eve.json", dir);
+	*alerts = *with_process = 0;
+	if (!(f = fopen(path, "r")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		struct nj_json j = { .buf = line, .len = strlen(line) };
+		json_t *r = parse(&j);
+		if (json_object_get(r, "alert")) {
+			(*alerts)++;
+			*with_process += json_object_get(r, "process") != NULL;
+		}
+		json_decref(r);
+	}
+	fclose(f);
+	truncate(path, 0);
+}
+
+/* An alert of a flow without its process waits for it (eve_hold.h): written
+ * with the process when the flow gets one, without it when the delay
+ * passes, at once when the flow ends. */
+static void test_alert_waits_for_process(void **state)
+{
+	char dir[] = "/tmp/nj-eve-XXXXXX", err[256];
+	struct nj_config *cfg = nj_config_new();
+	struct nj_process proc = { .pid = 4242, .ppid = 1, .name = "curl", .exe = "/usr/bin/curl",
+				    .cmdline = "curl x", .cwd = "/", .user = "root", .tty = "",
+				    .container_id = "" };
+	struct fixture x;
+	int n, np;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	fx_init(&x, false);
+	nj_eve_hold_config(cfg);
+	nj_correlation_set_active(true);
+	struct nj_eve *e = nj_eve_new(cfg, dir, err, sizeof(err));
+	assert_non_null(e);
+	/* resolved before the delay: written with its process */
+	nj_eve_write_alert(e, &x.a);
+	count_alerts(dir, &n, &np);
+	assert_int_equal(n, 0);
+	x.f.owner = nj_proc_owner_new(&proc, NULL);
+	nj_eve_release(e, (int64_t)x.a.ts.tv_sec * 1000000, NULL);
+	count_alerts(dir, &n, &np);
+	assert_int_equal(n, 1);
+	assert_int_equal(np, 1);
+	/* never resolved: written without it once due */
+	nj_proc_owner_unref(x.f.owner);
+	x.f.owner = NULL;
+	nj_eve_write_alert(e, &x.a);
+	nj_eve_release(e, (int64_t)x.a.ts.tv_sec * 1000000 + 100000, NULL);
+	count_alerts(dir, &n, &np);
+	assert_int_equal(n, 0);
+	nj_eve_release(e, (int64_t)x.a.ts.tv_sec * 1000000 + x.a.ts.tv_usec + 300000, NULL);
+	count_alerts(dir, &n, &np);
+	assert_int_equal(n, 1);
+	assert_int_equal(np, 0);
+	/* the flow ends: written at once */
+	nj_eve_write_alert(e, &x.a);
+	nj_eve_release(e, INT64_MIN, &x.f);
+	count_alerts(dir, &n, &np);
+	assert_int_equal(n, 1);
+	nj_correlation_set_active(false);
+	nj_eve_free(e);
+	char path[256];
+	snprintf(path, sizeof(path), "%s/eve.json", dir);
+	unlink(path);
+	rmdir(dir);
+	nj_config_free(cfg);
+}
+
 /* Writes one record of every kind for the schema check. */
 static int dump(const char *path)
 {
@@ -568,6 +648,7 @@ int main(void)
 		cmocka_unit_test(test_stats_deltas),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_writer_file),
+		cmocka_unit_test(test_alert_waits_for_process),
 	};
 
 	if (dump_path)

@@ -1,0 +1,121 @@
+/* Alerts that wait for their flow's process (eve_hold.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alert.h"
+#include "core/config.h"
+#include "core/counters.h"
+#include "core/flow.h"
+#include "core/json.h"
+#include "core/packet.h"
+#include "core/process.h"
+#include "core/syscall_json.h"
+#include "output/eve.h"
+#include "output/eve_hold.h"
+#include "output/eve_int.h"
+
+#define DEFAULT_DELAY_US 300000
+#define MAX_HELD 4096                   /* per thread; beyond, written at once */
+
+struct held {
+	char *line;                     /* the record, no newline */
+	size_t len;
+	const struct nj_flow *flow;     /* valid until its end hook released it */
+	int64_t due;
+	struct held *next;
+};
+
+static int64_t delay_us = DEFAULT_DELAY_US;
+static int c_delayed = -1;
+
+/* Each worker thread its own list: flows belong to one worker. */
+static __thread struct held *head;
+static __thread uint32_t nheld;
+
+void nj_eve_hold_config(const struct nj_config *cfg)
+{
+	const char *s = nj_config_get_str(cfg, "correlation.alert-delay", NULL);
+	char *end;
+	double d = s ? strtod(s, &end) : -1;
+
+	delay_us = s && !*end && d >= 0 && d <= 10 ? (int64_t)(d * 1e6) : DEFAULT_DELAY_US;
+	if (c_delayed < 0)
+		c_delayed = nj_counter_register("correlation.alerts_delayed");
+}
+
+static int64_t usec(const struct timeval *tv)
+{
+	return (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
+}
+
+bool nj_eve_hold(struct nj_eve *e, const struct nj_alert *a, const struct nj_json *j)
+{
+	const struct nj_flow *f = a->flow ? a->flow : a->p ? a->p->flow : NULL;
+	struct held *h;
+
+	if (!delay_us || !a->p || !f || f->owner || !nj_correlation_active() || nheld >= MAX_HELD ||
+	    (f->proto != 6 && f->proto != 17) || j->len < 2)
+		return false;
+	if (!(h = malloc(sizeof(*h))) || !(h->line = malloc(j->len))) {
+		free(h);
+		return false;
+	}
+	memcpy(h->line, j->buf, j->len);
+	h->len = j->len;
+	h->flow = f;
+	h->due = usec(&a->ts) + delay_us;
+	h->next = NULL;
+	struct held **tail = &head;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = h;
+	nheld++;
+	nj_counter_add(c_delayed, 1);
+	(void)e;
+	return true;
+}
+
+/* The record with `"process":{...}` put before its closing brace. */
+static void write_with_process(struct nj_eve *e, const struct held *h)
+{
+	struct nj_json *j = nj_eve_thread_json();
+	const struct nj_proc_owner *o = h->flow->owner;
+
+	if (!j)
+		return;
+	nj_json_reset(j);
+	nj_json_raw(j, h->line, h->len - 1);
+	if (o) {
+		struct nj_json p;
+		nj_json_init(&p);
+		nj_json_object_open(&p, NULL);
+		nj_json_process(&p, &o->p, NULL);
+		nj_json_object_close(&p);
+		if (!p.oom && p.len > 2) {
+			nj_json_raw(j, ",", 1);
+			nj_json_raw(j, p.buf + 1, p.len - 2);
+		}
+		nj_json_free(&p);
+	}
+	nj_json_raw(j, "}", 1);
+	nj_eve_emit(e, j, 0);
+}
+
+void nj_eve_release(struct nj_eve *e, int64_t now_us, const struct nj_flow *ending)
+{
+	struct held **pp = &head;
+
+	while (*pp) {
+		struct held *h = *pp;
+		if (!h->flow->owner && h->flow != ending && h->due > now_us) {
+			pp = &h->next;
+			continue;
+		}
+		*pp = h->next;
+		nheld--;
+		if (e)
+			write_with_process(e, h);
+		free(h->line);
+		free(h);
+	}
+}
