@@ -60,7 +60,10 @@ struct nj_flow {
 	/* The local process at one end (correlation): one reference, dropped
 	 * when the flow is freed; NULL while unknown. */
 	struct nj_proc_owner *owner;
-	uint8_t owner_lookups;          /* attempts while unresolved */
+	uint8_t owner_lookups;          /* attempts while unresolved or matched
+					 * by less than its connect */
+	uint8_t owner_match;            /* enum nj_sockmap_match of owner */
+	bool owner_from_syn;            /* its first lookup was on the SYN */
 	void *detect_vars;              /* flow variables: src/detect/capture.c */
 };
 
