@@ -58,7 +58,7 @@ static struct {
 
 static struct {
 	int memuse, memuse_peak, active, total, timeouts, evictions, emerg_in, emerg_over, memcap_drop,
-		shutdown;
+		shutdown, reuse;
 } ctr;
 
 #define MAX_BEFORE_END 8
@@ -376,6 +376,15 @@ static int flow_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 	key_from_packet(p, &k);
 	uint64_t hash = key_hash(&k);
 	struct flow_entry *e = flow_find(t, &k, hash);
+	/* A SYN on a closed TCP session opens another connection on the same
+	 * ports: a flow of its own, as its process may differ. The old one
+	 * ends as if it had timed out (Suricata logs a reused flow so). */
+	if (e && p->proto == 6 && e->f.tcp_state >= NJ_TCP_TIME_WAIT &&
+	    (p->tcp.flags & (NJ_TH_SYN | NJ_TH_ACK | NJ_TH_RST)) == NJ_TH_SYN) {
+		nj_counter_add(ctr.reuse, 1);
+		flow_end(w, t, e, NJ_FLOW_END_TIMEOUT);
+		e = NULL;
+	}
 	if (!e)
 		e = flow_new(w, t, p, &k, hash, &now);
 	if (!e)
@@ -498,5 +507,6 @@ int nj_flow_stage_register(const struct nj_config *cfg)
 	ctr.emerg_over = nj_counter_register("flow.emerg_mode_over");
 	ctr.memcap_drop = nj_counter_register("flow.memcap");
 	ctr.shutdown = nj_counter_register("nightjar.flow.shutdown");
+	ctr.reuse = nj_counter_register("flow.tcp_reuse");
 	return nj_bus_register(&flow_stage);
 }

@@ -1,5 +1,6 @@
 /* The process stage: process table, socket map, flow attribution. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "core/bus.h"
@@ -15,15 +16,28 @@
 #include "preprocessors/sockmap.h"
 
 #define DEFAULT_WINDOW_US 2000000
+/* How much earlier than the flow's first packet the event of its own
+ * connect or accept may be stamped: the sensor's clock is converted to
+ * wall-clock time once at start. */
+#define CLOCK_SLACK_US 200000
 
 static const struct nj_config *stage_cfg;
 static int64_t window_us = DEFAULT_WINDOW_US;
-static int c_attributed = -1, c_late = -1, c_unresolved = -1;
+static int c_attributed = -1, c_late = -1, c_unresolved = -1, c_better = -1;
 
+static void lookup(struct nj_flow *f);
+
+/* A last look before the flow is logged: the events of its connection may
+ * have come after its last packet (the sensor delivers them in batches,
+ * a short connection is over in milliseconds). */
 static void on_flow_end(struct nj_worker *w, struct nj_flow *f)
 {
 	(void)w;
-	if (!f->owner && nj_sockmap_active() && (f->proto == 6 || f->proto == 17))
+	if ((f->proto != 6 && f->proto != 17) || !nj_sockmap_active())
+		return;
+	if (f->owner_match < NJ_SM_CONNECTED)
+		lookup(f);
+	if (!f->owner)
 		nj_counter_add(c_unresolved, 1);
 }
 
@@ -41,6 +55,7 @@ int nj_process_stage_config(const struct nj_config *cfg)
 		c_attributed = nj_counter_register("correlation.flows_attributed");
 		c_late = nj_counter_register("correlation.late_attributions");
 		c_unresolved = nj_counter_register("correlation.flows_unresolved");
+		c_better = nj_counter_register("correlation.reattributions");
 	}
 	if (!hooked) {
 		if (nj_flow_on_end(on_flow_end) < 0)
@@ -55,21 +70,47 @@ static int64_t usec(const struct timeval *tv)
 	return (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
 }
 
-/* Gives a packet's flow its local process when the socket map knows it. */
+/* Looks flow f up for a better owner than it has. The socket of its own
+ * connection was seen at most the window after its first packet, and, when
+ * that packet was the SYN, not before it (less the clock slack): a socket
+ * seen outside that span belongs to another connection on the same
+ * addresses and ports. */
+static void lookup(struct nj_flow *f)
+{
+	int64_t start = usec(&f->start);
+	int64_t from = f->owner_from_syn ? start - CLOCK_SLACK_US : INT64_MIN;
+	int match = NJ_SM_NONE;
+	struct nj_proc_owner *o = nj_sockmap_lookup(f, f->owner_match, from, start + window_us, &match);
+
+	if (!o)
+		return;
+	if (!f->owner) {
+		nj_counter_add(c_attributed, 1);
+		if (f->owner_lookups)
+			nj_counter_add(c_late, 1);
+	} else {
+		nj_counter_add(c_better, 1);
+		nj_proc_owner_unref(f->owner);
+	}
+	f->owner = o;
+	f->owner_match = (uint8_t)match;
+}
+
+/* Gives a packet's flow its local process when the socket map knows it,
+ * and a better one (the connecting client over the server that listens)
+ * while the window lasts. */
 static void attribute(struct nj_packet *p)
 {
 	struct nj_flow *f = p->flow;
 
-	if (!f || f->owner || !nj_sockmap_active())
+	if (!f || f->owner_match == NJ_SM_CONNECTED || !nj_sockmap_active())
 		return;
 	if (f->owner_lookups && usec(&p->ts) - usec(&f->start) > window_us)
 		return;
-	f->owner = nj_sockmap_lookup(f);
-	if (f->owner) {
-		nj_counter_add(c_attributed, 1);
-		if (f->owner_lookups)
-			nj_counter_add(c_late, 1);
-	}
+	if (!f->owner_lookups && f->proto == 6 && timercmp(&p->ts, &f->start, ==) &&
+	    (p->tcp.flags & (NJ_TH_SYN | NJ_TH_ACK)) == NJ_TH_SYN)
+		f->owner_from_syn = true;
+	lookup(f);
 	if (f->owner_lookups < UINT8_MAX)
 		f->owner_lookups++;
 }

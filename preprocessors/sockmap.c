@@ -28,6 +28,11 @@ struct sm_entry {
 	struct sm_key key;
 	struct nj_proc_owner *owner;
 	int64_t seen;                   /* seconds, event time */
+	int64_t seen_us;                /* the same in microseconds */
+	/* the socket the key named before (a connection that reused the
+	 * ports), for the flow of that one when it looks up late */
+	struct nj_proc_owner *prev;
+	int64_t prev_us;
 	struct sm_entry *next;          /* bucket chain */
 	struct sm_entry *older, *newer; /* age list */
 };
@@ -115,6 +120,7 @@ static void remove_entry(struct sm_entry *e)
 		*pp = e->next;
 	age_unlink(e);
 	nj_proc_owner_unref(e->owner);
+	nj_proc_owner_unref(e->prev);
 	free(e);
 	map.n--;
 }
@@ -131,15 +137,19 @@ static void prune(int64_t now)
 	}
 }
 
-static void insert(const struct sm_key *k, struct nj_proc_owner *o, int64_t now)
+static void insert(const struct sm_key *k, struct nj_proc_owner *o, const struct timeval *ts)
 {
+	int64_t now = ts->tv_sec, now_us = now * 1000000 + ts->tv_usec;
+
 	pthread_mutex_lock(&map.lock);
 	map.active = true;
 	nj_correlation_set_active(true);
 	prune(now);
 	struct sm_entry **pp = find(k), *e = *pp;
 	if (e) {
-		nj_proc_owner_unref(e->owner);
+		nj_proc_owner_unref(e->prev);
+		e->prev = e->owner;
+		e->prev_us = e->seen_us;
 		age_unlink(e);
 	} else if ((e = calloc(1, sizeof(*e)))) {
 		e->key = *k;
@@ -149,6 +159,7 @@ static void insert(const struct sm_key *k, struct nj_proc_owner *o, int64_t now)
 	if (e) {
 		e->owner = o;
 		e->seen = now;
+		e->seen_us = now_us;
 		age_push(e);
 	} else {
 		nj_proc_owner_unref(o);
@@ -242,7 +253,7 @@ void nj_sockmap_update(const struct nj_syscall *sc)
 	}
 	struct nj_proc_owner *o = owner_of(sc);
 	if (o)
-		insert(&k, o, sc->ts.tv_sec);
+		insert(&k, o, &sc->ts);
 }
 
 bool nj_sockmap_active(void)
@@ -258,10 +269,13 @@ static struct nj_proc_owner *get(const struct sm_key *k)
 	return e ? nj_proc_owner_ref(e->owner) : NULL;
 }
 
+/* With the lock held: the owner of the connected socket l:lp -> r:rp seen
+ * within [from, to], the newer of the two the entry keeps. */
 static struct nj_proc_owner *connected(uint8_t proto, const struct nj_addr *l, uint16_t lp,
-				       const struct nj_addr *r, uint16_t rp)
+				       const struct nj_addr *r, uint16_t rp, int64_t from, int64_t to)
 {
 	struct sm_key k;
+	struct sm_entry *e;
 
 	memset(&k, 0, sizeof(k));
 	k.proto = proto;
@@ -269,7 +283,13 @@ static struct nj_proc_owner *connected(uint8_t proto, const struct nj_addr *l, u
 	k.lport = lp;
 	norm(&k.raddr, r);
 	k.rport = rp;
-	return get(&k);
+	if (!(e = *find(&k)))
+		return NULL;
+	if (e->seen_us >= from && e->seen_us <= to)
+		return nj_proc_owner_ref(e->owner);
+	if (e->prev && e->prev_us >= from && e->prev_us <= to)
+		return nj_proc_owner_ref(e->prev);
+	return NULL;
 }
 
 /* A listener or bound socket at a:port, or at the wildcard address of
@@ -294,21 +314,27 @@ static struct nj_proc_owner *listening(uint8_t proto, const struct nj_addr *a, u
 	return get(&k);
 }
 
-struct nj_proc_owner *nj_sockmap_lookup(const struct nj_flow *f)
+struct nj_proc_owner *nj_sockmap_lookup(const struct nj_flow *f, int better, int64_t from_us,
+					int64_t to_us, int *match)
 {
-	struct nj_proc_owner *o;
+	struct nj_proc_owner *o = NULL;
+	int m = NJ_SM_NONE;
 
 	if (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP)
 		return NULL;
 	pthread_mutex_lock(&map.lock);
-	o = connected(f->proto, &f->client, f->cport, &f->server, f->sport);
-	if (!o)
-		o = connected(f->proto, &f->server, f->sport, &f->client, f->cport);
-	if (!o)
-		o = listening(f->proto, &f->server, f->sport);
-	if (!o && f->proto == IPPROTO_UDP)
-		o = listening(f->proto, &f->client, f->cport);
+	if ((o = connected(f->proto, &f->client, f->cport, &f->server, f->sport, from_us, to_us)))
+		m = NJ_SM_CONNECTED;
+	else if (better < NJ_SM_ACCEPTED &&
+		 (o = connected(f->proto, &f->server, f->sport, &f->client, f->cport, from_us, to_us)))
+		m = NJ_SM_ACCEPTED;
+	else if (better < NJ_SM_LISTENER &&
+		 ((o = listening(f->proto, &f->server, f->sport)) ||
+		  (f->proto == IPPROTO_UDP && (o = listening(f->proto, &f->client, f->cport)))))
+		m = NJ_SM_LISTENER;
 	pthread_mutex_unlock(&map.lock);
+	if (o && match)
+		*match = m;
 	return o;
 }
 

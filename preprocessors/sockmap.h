@@ -33,10 +33,18 @@ void nj_sockmap_update(const struct nj_syscall *sc);
 /* Whether any socket event was seen: correlation is active. */
 bool nj_sockmap_active(void);
 
-/* The owner of flow f: the process that connected from its client end, or
- * accepted / listens at its server end, or bound its client end (UDP).
- * Returns a new reference or NULL. */
-struct nj_proc_owner *nj_sockmap_lookup(const struct nj_flow *f);
+/* How an owner matches a flow: enum nj_sockmap_match, core/flow.h. */
+
+/* The owner of flow f matching it better than `better`: the process that
+ * connected from its client end, else accepted at its server end, else
+ * listens at its server end (or, UDP, bound its client end). A connected
+ * or accepted socket counts only when its event time is within [from_us,
+ * to_us] (microseconds): the flow's own connection, not an earlier or later
+ * one on the same addresses and ports. The map keeps the previous socket of
+ * each address pair for that. Returns a new reference and sets *match, or
+ * returns NULL. */
+struct nj_proc_owner *nj_sockmap_lookup(const struct nj_flow *f, int better, int64_t from_us,
+					int64_t to_us, int *match);
 
 /* Entries in the map. */
 uint32_t nj_sockmap_count(void);

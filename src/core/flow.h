@@ -60,8 +60,21 @@ struct nj_flow {
 	/* The local process at one end (correlation): one reference, dropped
 	 * when the flow is freed; NULL while unknown. */
 	struct nj_proc_owner *owner;
-	uint8_t owner_lookups;          /* attempts while unresolved */
+	uint8_t owner_lookups;          /* attempts while unresolved or matched
+					 * by less than its connect */
+	uint8_t owner_match;            /* enum nj_sockmap_match: how owner matched */
+	bool owner_from_syn;            /* its first lookup was on the SYN */
 	void *detect_vars;              /* flow variables: src/detect/capture.c */
+};
+
+/* How a flow's owner matched it in the socket map, weakest first
+ * (preprocessors/sockmap.c); outputs wait for more than a listener. */
+enum nj_sockmap_match {
+	NJ_SM_NONE = 0,
+	NJ_SM_LISTENER,         /* listens at (or bound, UDP) the server end, or
+				 * bound the client end (UDP) */
+	NJ_SM_ACCEPTED,         /* accepted the connection at the server end */
+	NJ_SM_CONNECTED,        /* connected from the client end */
 };
 
 /* Hooks called for every flow that ends, in registration order, before its

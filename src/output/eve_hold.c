@@ -48,12 +48,20 @@ static int64_t usec(const struct timeval *tv)
 	return (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
 }
 
+/* A flow's owner is worth logging once more than a listener matched it: the
+ * process that accepted or made the connection (a listener may yet give
+ * way to the local client that connected). */
+static bool settled(const struct nj_flow *f)
+{
+	return f->owner && f->owner_match >= NJ_SM_ACCEPTED;
+}
+
 bool nj_eve_hold(struct nj_eve *e, const struct nj_alert *a, const struct nj_json *j)
 {
 	const struct nj_flow *f = a->flow ? a->flow : a->p ? a->p->flow : NULL;
 	struct held *h;
 
-	if (!delay_us || !a->p || !f || f->owner || !nj_correlation_active() || nheld >= MAX_HELD ||
+	if (!delay_us || !a->p || !f || settled(f) || !nj_correlation_active() || nheld >= MAX_HELD ||
 	    (f->proto != 6 && f->proto != 17) || j->len < 2)
 		return false;
 	if (!(h = malloc(sizeof(*h))) || !(h->line = malloc(j->len))) {
@@ -107,7 +115,7 @@ void nj_eve_release(struct nj_eve *e, int64_t now_us, const struct nj_flow *endi
 
 	while (*pp) {
 		struct held *h = *pp;
-		if (!h->flow->owner && h->flow != ending && h->due > now_us) {
+		if (!settled(h->flow) && h->flow != ending && h->due > now_us) {
 			pp = &h->next;
 			continue;
 		}

@@ -1,6 +1,7 @@
 /* Alerts that wait for their flow's process.
  *
- * A packet alert of a flow whose local process is not known yet, while
+ * A packet alert of a flow whose local process is not known yet (or known
+ * only as the listener, which the connecting local client may replace), while
  * correlation is active (a sensor or a syscall trace feeds the socket map),
  * is rendered at once and kept, per worker thread, for up to
  * correlation.alert-delay seconds of event time (default 0.3): when the
