@@ -78,8 +78,11 @@
 	X(IPV4_HDR, "ipv4.hdr")                                                \
 	X(IPV6_HDR, "ipv6.hdr")                                                \
 	X(TCP_HDR, "tcp.hdr")                                                  \
-	X(UDP_HDR, "udp.hdr")
+	X(UDP_HDR, "udp.hdr")                                                  \
+	X(STREAM_INORDER, "stream.inorder")
 
+/* stream.inorder is internal to the prefilter: the in-order stream data
+ * that rules with app-layer buffers inspect (src/detect/prefilter.c). */
 enum nj_buf_id {
 #define NJ_BUF_ENUM(id, name) NJ_BUF_##id,
 	NJ_BUFFERS(NJ_BUF_ENUM)

@@ -68,16 +68,11 @@ void nj_detect_thread_free(struct nj_detect_thread *dt)
 	free(dt);
 }
 
-static bool payload_list(const struct nj_rule *r, bool app)
+static bool stream_list(const struct nj_rule *r)
 {
-	for (uint16_t i = 0; i < r->nlists; i++) {
-		int b = r->lists[i].buf;
-		bool own = b == NJ_BUF_PKT || b == NJ_BUF_STREAM || b == NJ_BUF_BASE64_DATA ||
-			   b == NJ_BUF_IPV4_HDR || b == NJ_BUF_IPV6_HDR || b == NJ_BUF_TCP_HDR ||
-			   b == NJ_BUF_UDP_HDR;
-		if (app ? !own : (b == NJ_BUF_PKT || b == NJ_BUF_STREAM))
+	for (uint16_t i = 0; i < r->nlists; i++)
+		if (r->lists[i].buf == NJ_BUF_PKT || r->lists[i].buf == NJ_BUF_STREAM)
 			return true;
-	}
 	return false;
 }
 
@@ -86,7 +81,7 @@ static bool payload_list(const struct nj_rule *r, bool app)
  * them (p->stream), not the raw window (doc/stream.md). */
 static bool app_rule(const struct nj_rule *r)
 {
-	return payload_list(r, true);
+	return r->flags & NJ_RULE_APP_BUFS;
 }
 
 static bool proto_match(const struct nj_rule *r, const struct nj_packet *p)
@@ -94,7 +89,7 @@ static bool proto_match(const struct nj_rule *r, const struct nj_packet *p)
 	/* a flow-end pseudo-packet has the flow's ports but no header: only
 	 * rules on its raw window see it */
 	bool l4 = !(p->flags & NJ_PKT_IS_FRAGMENT) &&
-		  (p->l4 || (p->raw_stream && payload_list(r, false) && !app_rule(r)));
+		  (p->l4 || (p->raw_stream && stream_list(r) && !app_rule(r)));
 
 	switch (r->proto) {
 	case NJ_RPROTO_IP: return true;
@@ -545,7 +540,7 @@ static void add_app_inputs(struct nj_detect_thread *dt, const struct nj_packet *
 		const struct nj_app_tx *tx = p->app_txs[t];
 		if (!tx->get_buffer)
 			continue;
-		for (int b = NJ_BUF_STREAM + 1; b < NJ_BUF__COUNT; b++) {
+		for (int b = NJ_BUF_STREAM + 1; b < NJ_BUF_STREAM_INORDER; b++) {
 			struct nj_buf buf;
 			if (!used[b])
 				continue;
@@ -570,10 +565,14 @@ void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct n
 	nj_counter_add(c_inspected, 1);
 	nj_captures_packet(dt->captures);
 	/* stream data: the raw window, and the in-order chunk that rules with
-	 * app-layer buffers inspect */
+	 * app-layer buffers inspect (stream.inorder, prefilter.c) */
 	const struct nj_stream_chunk *cs[2] = { p->raw_stream, p->stream };
 	for (int i = 0; i < 2; i++) {
 		if (!cs[i])
+			continue;
+		if (i == 1)
+			nj_inspect_add_input(dt, &nin, NJ_BUF_STREAM_INORDER, cs[i]->data, cs[i]->len, 0);
+		if (i == 1 && !nj_prefilter_inorder_as_pkt(rs->pf))
 			continue;
 		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, cs[i]->data, cs[i]->len, (uint8_t)~(1u << NJ_PC_TCP_PKT));
 		nj_inspect_add_input(dt, &nin, NJ_BUF_STREAM, cs[i]->data, cs[i]->len, 0);

@@ -84,6 +84,9 @@ struct nj_prefilter {
 	uint8_t *action_rank;           /* per rule */
 	const char *cache_dir;          /* compiled databases on disk, or NULL */
 	bool used[NJ_BUF__COUNT];       /* buffers with a database */
+	/* a rule with app-layer buffers and a packet-data fast pattern that
+	 * is not TCP-only: the in-order data is scanned as packet data too */
+	bool inorder_as_pkt;
 	struct nj_hs_cache_stats cache;
 };
 
@@ -191,6 +194,22 @@ static int pat_cmp(const void *a, const void *b)
 	return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
+/* The buffer a rule's fast pattern is scanned in. A rule that also
+ * inspects app-layer buffers sees the in-order stream data, the others the
+ * raw window (doc/stream.md): its stream and packet-data patterns go to the
+ * stream.inorder database, scanned over the in-order data only, so that
+ * the bytes of a stream are scanned once for each kind of rule. */
+static int rule_fp_buf(const struct nj_rule *r)
+{
+	bool tcp_only = r->proto == NJ_RPROTO_TCP || r->proto == NJ_RPROTO_TCP_STREAM ||
+			(r->proto == NJ_RPROTO_APP && r->app_proto != NJ_APP_DNS);
+
+	if ((r->flags & NJ_RULE_APP_BUFS) && tcp_only &&
+	    (r->fp_buf == NJ_BUF_PKT || r->fp_buf == NJ_BUF_STREAM))
+		return NJ_BUF_STREAM_INORDER;
+	return r->fp_buf;
+}
+
 /* Compiles one database over the fast patterns of the group's rules that
  * use buffer buf. */
 static int build_db(struct nj_prefilter *pf, struct pf_group *g, int buf, char *err, size_t errlen)
@@ -210,7 +229,7 @@ static int build_db(struct nj_prefilter *pf, struct pf_group *g, int buf, char *
 	for (uint32_t i = 0; i < g->nrules; i++) {
 		const struct nj_rule *r = rs->rules[g->rules[i]];
 		const struct nj_content *c = r->fp;
-		if (!c || r->fp_buf != buf)
+		if (!c || rule_fp_buf(r) != buf)
 			continue;
 		pats[n].bytes = c->pat + c->fp_off;
 		pats[n].len = c->fp_len ? c->fp_len : c->len;
@@ -372,8 +391,11 @@ static int build_group(struct nj_prefilter *pf, struct pf_group *g, char *err, s
 
 	for (uint32_t i = 0; i < g->nrules; i++) {
 		const struct nj_rule *r = rs->rules[g->rules[i]];
+		if (r->fp && (r->flags & NJ_RULE_APP_BUFS) && rule_fp_buf(r) != NJ_BUF_STREAM_INORDER &&
+		    (r->fp_buf == NJ_BUF_PKT || r->fp_buf == NJ_BUF_STREAM))
+			pf->inorder_as_pkt = true;
 		if (r->fp)
-			bufs[r->fp_buf] = true;
+			bufs[rule_fp_buf(r)] = true;
 		else if (place_unscanned(g, r, g->rules[i]) < 0)
 			return -ENOMEM;
 	}
@@ -602,6 +624,11 @@ void nj_prefilter_free(struct nj_prefilter *pf)
 const bool *nj_prefilter_buffers(const struct nj_prefilter *pf)
 {
 	return pf->used;
+}
+
+bool nj_prefilter_inorder_as_pkt(const struct nj_prefilter *pf)
+{
+	return pf->inorder_as_pkt;
 }
 
 void nj_prefilter_stats(const struct nj_prefilter *pf, struct nj_pf_stats *st)

@@ -51,6 +51,11 @@ uint32_t nj_prefilter_syscall_candidates(const struct nj_prefilter *pf, struct n
  * the life of pf. */
 const bool *nj_prefilter_buffers(const struct nj_prefilter *pf);
 
+/* Whether the in-order stream data must also be scanned as packet and
+ * stream data (not only as stream.inorder): some rule with app-layer
+ * buffers and a packet-data fast pattern may see UDP as well. */
+bool nj_prefilter_inorder_as_pkt(const struct nj_prefilter *pf);
+
 /* Load statistics for reports. */
 struct nj_pf_stats {
 	uint32_t groups, databases, patterns, always_rules, indexed_rules;

@@ -167,6 +167,8 @@ enum nj_rule_flag {
 	NJ_RULE_ONLY_STREAM = 1 << 3,
 	NJ_RULE_NO_STREAM = 1 << 4,
 	NJ_RULE_HAS_PRIORITY = 1 << 8,  /* priority given explicitly */
+	NJ_RULE_APP_BUFS = 1 << 9,      /* inspects buffers other than the packet's own
+					 * (app layer, process): sees in-order stream data */
 };
 
 struct nj_rule {

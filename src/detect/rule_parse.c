@@ -425,6 +425,20 @@ static int buffer_mismatch(struct nj_rule_ctx *rc, const struct nj_opt *o)
 	return 0;
 }
 
+/* Whether a rule inspects buffers other than the packet's own (payload,
+ * stream, headers, decoded base64): app-layer or process buffers. */
+static bool other_buffers(const struct nj_rule *r)
+{
+	for (uint16_t i = 0; i < r->nlists; i++) {
+		int b = r->lists[i].buf;
+		if (b != NJ_BUF_PKT && b != NJ_BUF_STREAM && b != NJ_BUF_BASE64_DATA &&
+		    b != NJ_BUF_IPV4_HDR && b != NJ_BUF_IPV6_HDR && b != NJ_BUF_TCP_HDR &&
+		    b != NJ_BUF_UDP_HDR)
+			return true;
+	}
+	return false;
+}
+
 static int finalize(struct nj_rule_ctx *rc)
 {
 	struct nj_rule *r = rc->rule;
@@ -468,6 +482,8 @@ static int finalize(struct nj_rule_ctx *rc)
 			return nj_rule_error(rc, "out of memory");
 	}
 	choose_fast_pattern(r);
+	if (other_buffers(r))
+		r->flags |= NJ_RULE_APP_BUFS;
 	if (r->info.priority == 0)
 		r->info.priority = 3;
 	return 0;
