@@ -52,6 +52,11 @@ const struct nj_keyword *nj_buffer_keyword(const char *name);
 /* True for a Snort 2 content modifier name (http_uri...). */
 bool nj_buffer_is_modifier(const char *name);
 
+/* This thread's PCRE2 match data (32 pairs), freed when the thread exits;
+ * NULL on ENOMEM. Needs <pcre2.h> for the type. */
+struct pcre2_real_match_data_8;
+struct pcre2_real_match_data_8 *nj_pcre_thread_md(void);
+
 /* content's pattern syntax, shared with keywords that take patterns. */
 int nj_content_parse_pattern(struct nj_rule_ctx *rc, const char *s, uint8_t **pat, uint32_t *len,
 			     bool *negated, const char **rest);

@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,14 @@ struct b64 {
 
 static __thread uint8_t *tls_out;
 static __thread uint32_t tls_cap;
+static pthread_key_t out_key;
+static pthread_once_t out_once = PTHREAD_ONCE_INIT;
+
+/* The key frees a thread's output buffer when the thread exits. */
+static void out_key_init(void)
+{
+	pthread_key_create(&out_key, free);
+}
 
 static int parse_base64_decode(struct nj_rule_ctx *rc, const char *arg, void **data)
 {
@@ -126,6 +135,8 @@ static int match_base64_decode(struct nj_match *m, const void *data)
 			return 0;
 		tls_out = nb;
 		tls_cap = need;
+		pthread_once(&out_once, out_key_init);
+		pthread_setspecific(out_key, nb);
 	}
 	m->b64_len = base64_decode(m->buf + start, len, tls_out);
 	m->b64 = tls_out;

@@ -3,6 +3,7 @@
  * and Suricata's V W Z), and Suricata's named captures: a group named
  * pkt_NAME or flow_NAME stores what it matched in the packet or flow
  * variable NAME when the rule matches (detect/capture.h). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,31 @@ struct pcre_data {
 	uint8_t ncaps;
 };
 
-/* Match data is per thread: rules are shared by workers. */
+/* Match data is per thread: rules are shared by workers. The key frees a
+ * thread's match data when the thread exits. */
 static __thread pcre2_match_data *tls_md;
+static pthread_key_t md_key;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+
+static void md_free(void *md)
+{
+	pcre2_match_data_free(md);
+}
+
+static void md_key_init(void)
+{
+	pthread_key_create(&md_key, md_free);
+}
+
+pcre2_match_data *nj_pcre_thread_md(void)
+{
+	if (tls_md)
+		return tls_md;
+	pthread_once(&md_once, md_key_init);
+	if ((tls_md = pcre2_match_data_create(32, NULL)))
+		pthread_setspecific(md_key, tls_md);
+	return tls_md;
+}
 
 static const struct {
 	char flag;
@@ -205,7 +229,7 @@ static int match_pcre(struct nj_match *m, const void *data)
 	uint32_t start = 0;
 	int rc;
 
-	if (!tls_md && !(tls_md = pcre2_match_data_create(32, NULL)))
+	if (!nj_pcre_thread_md())
 		return 0;
 	if (base > m->len)
 		return d->negated;

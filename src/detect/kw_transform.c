@@ -164,7 +164,6 @@ struct pcrexform {
 	char *text;
 };
 
-static __thread pcre2_match_data *tls_md;
 
 static void free_pcrexform(void *data)
 {
@@ -213,12 +212,14 @@ static uint32_t t_pcrexform(const void *data, const uint8_t *in, uint32_t len, u
 {
 	const struct pcrexform *x = data;
 
-	if (!tls_md && !(tls_md = pcre2_match_data_create(32, NULL)))
+	pcre2_match_data *md = nj_pcre_thread_md();
+
+	if (!md)
 		goto unchanged;
-	int rc = pcre2_match(x->re, in, len, 0, 0, tls_md, NULL);
+	int rc = pcre2_match(x->re, in, len, 0, 0, md, NULL);
 	if (rc <= 0)
 		goto unchanged;
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(tls_md);
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 	int g = rc > 1 ? 1 : 0;
 	if (ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] < ov[2 * g])
 		goto unchanged;
