@@ -170,12 +170,7 @@ static bool parse_v6(const uint8_t *b, uint32_t len, struct frag_info *fi)
 
 static uint32_t key_hash(const struct frag_key *k, uint32_t n)
 {
-	const uint8_t *b = (const uint8_t *)k;
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < sizeof(*k); i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h % n;
+	return nj_hash_bytes(k, sizeof(*k)) % n;
 }
 
 static void tracker_free(struct defrag_thread *t, struct tracker *tr)

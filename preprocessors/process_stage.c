@@ -33,7 +33,7 @@ static void lookup(struct nj_flow *f);
 static void on_flow_end(struct nj_worker *w, struct nj_flow *f)
 {
 	(void)w;
-	if ((f->proto != 6 && f->proto != 17) || !nj_sockmap_active())
+	if ((f->proto != 6 && f->proto != 17) || !nj_correlation_active())
 		return;
 	if (f->owner_match < NJ_SM_CONNECTED)
 		lookup(f);
@@ -80,8 +80,13 @@ static void lookup(struct nj_flow *f)
 	int64_t start = usec(&f->start);
 	int64_t from = f->owner_from_syn ? start - CLOCK_SLACK_US : INT64_MIN;
 	int match = NJ_SM_NONE;
-	struct nj_proc_owner *o = nj_sockmap_lookup(f, f->owner_match, from, start + window_us, &match);
+	uint32_t gen = nj_sockmap_generation();
 
+	/* the same map gives the same answer: no lock, no lookup */
+	if (gen == f->owner_gen)
+		return;
+	f->owner_gen = gen;
+	struct nj_proc_owner *o = nj_sockmap_lookup(f, f->owner_match, from, start + window_us, &match);
 	if (!o)
 		return;
 	if (!f->owner) {
@@ -103,7 +108,7 @@ static void attribute(struct nj_packet *p)
 {
 	struct nj_flow *f = p->flow;
 
-	if (!f || f->owner_match == NJ_SM_CONNECTED || !nj_sockmap_active())
+	if (!f || f->owner_match == NJ_SM_CONNECTED || !nj_correlation_active())
 		return;
 	if (f->owner_lookups && usec(&p->ts) - usec(&f->start) > window_us)
 		return;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/config.h"
 #include "core/counters.h"
 #include "core/flow.h"
@@ -43,7 +44,7 @@ static struct {
 	struct sm_entry *oldest, *newest;
 	uint32_t n, max;
 	int64_t timeout;
-	bool active;
+	uint32_t gen;                   /* changes with every socket learnt (atomic) */
 } map = { .lock = PTHREAD_MUTEX_INITIALIZER, .max = SM_DEFAULT_MAX, .timeout = SM_DEFAULT_TIMEOUT };
 
 static int c_sockets = -1, c_evicted = -1;
@@ -70,12 +71,7 @@ void nj_sockmap_config(const struct nj_config *cfg)
 
 static uint32_t key_hash(const struct sm_key *k)
 {
-	const uint8_t *p = (const uint8_t *)k;
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h % SM_BUCKETS;
+	return nj_hash_bytes(k, sizeof(*k)) % SM_BUCKETS;
 }
 
 /* With the lock held: the link to k's entry, or to the chain's end. */
@@ -142,7 +138,7 @@ static void insert(const struct sm_key *k, struct nj_proc_owner *o, const struct
 	int64_t now = ts->tv_sec, now_us = now * 1000000 + ts->tv_usec;
 
 	pthread_mutex_lock(&map.lock);
-	map.active = true;
+	__atomic_store_n(&map.gen, map.gen + 1, __ATOMIC_RELEASE);
 	nj_correlation_set_active(true);
 	prune(now);
 	struct sm_entry **pp = find(k), *e = *pp;
@@ -256,9 +252,9 @@ void nj_sockmap_update(const struct nj_syscall *sc)
 		insert(&k, o, &sc->ts);
 }
 
-bool nj_sockmap_active(void)
+uint32_t nj_sockmap_generation(void)
 {
-	return __atomic_load_n(&map.active, __ATOMIC_RELAXED);
+	return __atomic_load_n(&map.gen, __ATOMIC_ACQUIRE);
 }
 
 /* With the lock held: the owner of key k, a new reference, or NULL. */
@@ -336,22 +332,4 @@ struct nj_proc_owner *nj_sockmap_lookup(const struct nj_flow *f, int better, int
 	if (o && match)
 		*match = m;
 	return o;
-}
-
-uint32_t nj_sockmap_count(void)
-{
-	pthread_mutex_lock(&map.lock);
-	uint32_t n = map.n;
-	pthread_mutex_unlock(&map.lock);
-	return n;
-}
-
-void nj_sockmap_clear(void)
-{
-	pthread_mutex_lock(&map.lock);
-	while (map.oldest)
-		remove_entry(map.oldest);
-	map.active = false;
-	nj_correlation_set_active(false);
-	pthread_mutex_unlock(&map.lock);
 }

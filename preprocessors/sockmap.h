@@ -24,14 +24,14 @@ struct nj_proc_owner;
 
 /* Configures the map (may be called again; cfg may be NULL). */
 void nj_sockmap_config(const struct nj_config *cfg);
-/* Empties the map. */
-void nj_sockmap_clear(void);
 
 /* Learns from a system-call event with its process set (proctable). */
 void nj_sockmap_update(const struct nj_syscall *sc);
 
-/* Whether any socket event was seen: correlation is active. */
-bool nj_sockmap_active(void);
+/* Changes whenever the map learns a socket (0 until the first): a lookup
+ * that found nothing better stays so until it changes. Whether any socket
+ * was seen at all is nj_correlation_active() (core/process.h). */
+uint32_t nj_sockmap_generation(void);
 
 /* How an owner matches a flow: enum nj_sockmap_match, core/flow.h. */
 
@@ -45,8 +45,5 @@ bool nj_sockmap_active(void);
  * returns NULL. */
 struct nj_proc_owner *nj_sockmap_lookup(const struct nj_flow *f, int better, int64_t from_us,
 					int64_t to_us, int *match);
-
-/* Entries in the map. */
-uint32_t nj_sockmap_count(void);
 
 #endif

@@ -7,8 +7,22 @@
 #ifndef NJ_CORE_BYTES_H
 #define NJ_CORE_BYTES_H
 
-#include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* FNV-1a over n bytes: the hash of the fixed-size keys of nightjar's
+ * tables (defrag trackers, thresholds, xbits, sockets). Keys are zeroed
+ * before they are filled, so padding hashes the same every time. */
+static inline uint32_t nj_hash_bytes(const void *key, size_t n)
+{
+	const uint8_t *p = key;
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
 
 static inline bool nj_has(uint32_t len, uint32_t off, uint32_t need)
 {

@@ -64,6 +64,7 @@ struct nj_flow {
 					 * by less than its connect */
 	uint8_t owner_match;            /* enum nj_sockmap_match: how owner matched */
 	bool owner_from_syn;            /* its first lookup was on the SYN */
+	uint32_t owner_gen;             /* socket-map generation of the last lookup */
 	void *detect_vars;              /* flow variables: src/detect/capture.c */
 };
 

@@ -26,7 +26,7 @@
 #include "detect/prefilter.h"
 #include "detect/threshold.h"
 
-int nj_c_alerts = -1, nj_c_budget = -1;
+static int c_alerts = -1, c_budget = -1;
 static int c_inspected = -1, c_candidates = -1, c_xform = -1;
 
 struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs)
@@ -44,11 +44,11 @@ struct nj_detect_thread *nj_detect_thread_new(const struct nj_ruleset *rs)
 	/* the one field of a shared rule set that changes: how many threads
 	 * inspect with it (a reload frees the old set once none does) */
 	__atomic_add_fetch(&((struct nj_ruleset *)rs)->users, 1, __ATOMIC_ACQ_REL);
-	if (nj_c_alerts < 0) {
-		nj_c_alerts = nj_counter_register("detect.alert");
+	if (c_alerts < 0) {
+		c_alerts = nj_counter_register("detect.alert");
 		c_inspected = nj_counter_register("prefilter.packets");
 		c_candidates = nj_counter_register("prefilter.candidates");
-		nj_c_budget = nj_counter_register("prefilter.inspect_limit");
+		c_budget = nj_counter_register("prefilter.inspect_limit");
 		c_xform = nj_counter_register("nightjar.detect.transform_nomem");
 	}
 	return dt;
@@ -401,7 +401,7 @@ void nj_inspect_emit(struct nj_worker *w, const struct nj_rule *r, uint8_t actio
 		changed.action = action;
 		a->rule = &changed;
 	}
-	nj_counter_add(nj_c_alerts, 1);
+	nj_counter_add(c_alerts, 1);
 	nj_alert_emit(w, a);
 }
 
@@ -430,10 +430,19 @@ static void emit(struct nj_detect_thread *dt, struct nj_worker *w, const struct 
 
 int nj_inspect_checks(const struct nj_rule *r, struct nj_match *m)
 {
+	nj_captures_rule(m->dt->captures);
 	for (uint16_t i = 0; i < r->nchecks; i++)
 		if (!r->checks[i]->kw->match(m, r->checks[i]->data))
 			return 0;
+	m->dt->budget = INSPECT_BUDGET;
 	return 1;
+}
+
+int nj_inspect_list_failed(struct nj_detect_thread *dt)
+{
+	if (dt->budget == 0)
+		nj_counter_add(c_budget, 1);
+	return 0;
 }
 
 bool nj_inspect_matched(const struct nj_rule *r, struct nj_match *m)
@@ -474,22 +483,15 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 	bool stream = false;
 	const struct nj_stream_chunk *chunk = NULL;
 
-	if (!proto_match(r, p) || !header_match(r, p))
+	if (!proto_match(r, p) || !header_match(r, p) || !nj_inspect_checks(r, &m))
 		return 0;
-	nj_captures_rule(dt->captures);
-	if (!nj_inspect_checks(r, &m))
-		return 0;
-	dt->budget = INSPECT_BUDGET;
 	for (uint16_t i = 0; i < r->nlists; i++) {
 		const uint8_t *mp = NULL;
 		uint32_t ml = 0;
 		const struct nj_stream_chunk *mc = NULL;
 		m.stream = false;
-		if (!inspect_payload(dt, &m, &r->lists[i], &mp, &ml, &mc)) {
-			if (dt->budget == 0)
-				nj_counter_add(nj_c_budget, 1);
-			return 0;
-		}
+		if (!inspect_payload(dt, &m, &r->lists[i], &mp, &ml, &mc))
+			return nj_inspect_list_failed(dt);
 		if (!payload && (r->lists[i].buf == NJ_BUF_PKT || r->lists[i].buf == NJ_BUF_STREAM)) {
 			payload = mp;
 			plen = ml;

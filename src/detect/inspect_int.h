@@ -43,8 +43,12 @@ int nj_inspect_buffer(struct nj_detect_thread *dt, struct nj_match *m, const str
 		      const uint8_t *ptr, uint32_t len);
 /* Runs a host-buffer list (proc.*, file.*, user.name) on m->host. */
 int nj_inspect_host(struct nj_detect_thread *dt, struct nj_match *m, const struct nj_payload_list *l);
-/* Every non-payload check of r; 1 when all hold. */
+/* Starts verifying r: clears its pcre captures, runs every non-payload
+ * check (1 when all hold) and then gives it a fresh inspection budget. */
 int nj_inspect_checks(const struct nj_rule *r, struct nj_match *m);
+/* A payload list did not match: counts it when the budget ran out;
+ * returns 0 for `return nj_inspect_list_failed(dt)`. */
+int nj_inspect_list_failed(struct nj_detect_thread *dt);
 /* Appends a prefilter input (dropped when out of memory). */
 void nj_inspect_add_input(struct nj_detect_thread *dt, uint32_t *nin, int buf, const uint8_t *ptr,
 			  uint32_t len, uint8_t mask);
@@ -56,7 +60,5 @@ bool nj_inspect_matched(const struct nj_rule *r, struct nj_match *m);
  * rate_filter changed it) to every sink; counts it. */
 struct nj_alert;
 void nj_inspect_emit(struct nj_worker *w, const struct nj_rule *r, uint8_t action, struct nj_alert *a);
-
-extern int nj_c_alerts, nj_c_budget;
 
 #endif

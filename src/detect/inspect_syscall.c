@@ -11,7 +11,6 @@
 #include "core/process.h"
 #include "core/syscall.h"
 #include "detect/addrport.h"
-#include "detect/capture.h"
 #include "detect/engine.h"
 #include "detect/inspect_int.h"
 #include "detect/keywords.h"
@@ -60,19 +59,11 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 	struct nj_match m = { .dt = dt, .rule = r, .sc = sc, .host = hv };
 
 	if (r->proto != NJ_RPROTO_SYSCALL || (!r->sc_all && !nj_sc_set_has(&r->sc_types, sc->type)) ||
-	    !header_match(r, sc))
+	    !header_match(r, sc) || !nj_inspect_checks(r, &m))
 		return 0;
-	nj_captures_rule(dt->captures);
-	if (!nj_inspect_checks(r, &m))
-		return 0;
-	dt->budget = INSPECT_BUDGET;
-	for (uint16_t i = 0; i < r->nlists; i++) {
-		if (!nj_inspect_host(dt, &m, &r->lists[i])) {
-			if (dt->budget == 0)
-				nj_counter_add(nj_c_budget, 1);
-			return 0;
-		}
-	}
+	for (uint16_t i = 0; i < r->nlists; i++)
+		if (!nj_inspect_host(dt, &m, &r->lists[i]))
+			return nj_inspect_list_failed(dt);
 	if (!nj_inspect_matched(r, &m) || (r->flags & NJ_RULE_NOALERT))
 		return 1;
 	struct nj_sc_ends e;
@@ -111,7 +102,7 @@ void nj_detect_syscall(struct nj_detect_thread *dt, struct nj_worker *w, const s
 	/* a child starts with the bits its parent passes on */
 	if (sc->type == NJ_SC_PROC_FORK && sc->target_pid > 0)
 		nj_procbits_fork(sc->pid, (uint32_t)sc->target_pid);
-	if (rs->pf) {
+	if (rs->pf && nj_prefilter_syscall_type_used(rs->pf, sc->type)) {
 		nj_counter_add(c_events, 1);
 		uint32_t nin = host_inputs(dt, &hv);
 		uint32_t n = nj_prefilter_syscall_candidates(rs->pf, dt->pf, sc->type, dt->in, nin, &cand);

@@ -33,10 +33,9 @@ extern const struct nj_keyword kw_syscall, kw_uid, kw_euid, kw_proc_gid, kw_pid,
 	kw_proc_tty, kw_proc_exe_memfd, kw_container, kw_procbits, kw_bpf_cmd, kw_ptrace_target;
 
 /* Process bits (kw_procbits.c): a fork copies the parent's inherited bits
- * to the child; an exit forgets the process; clear empties the table. */
+ * to the child; an exit forgets the process. */
 void nj_procbits_fork(uint32_t parent, uint32_t child);
 void nj_procbits_exit(uint32_t pid);
-void nj_procbits_clear(void);
 
 /* The table xbits live in (kw_xbits.c). */
 struct nj_xbits_table;

@@ -109,20 +109,6 @@ void nj_procbits_exit(uint32_t pid)
 	pthread_mutex_unlock(&tab.lock);
 }
 
-void nj_procbits_clear(void)
-{
-	pthread_mutex_lock(&tab.lock);
-	for (uint32_t i = 0; i < PB_BUCKETS; i++) {
-		for (struct pb_entry *e = tab.buckets[i], *n; e; e = n) {
-			n = e->next;
-			entry_free(e);
-		}
-		tab.buckets[i] = NULL;
-	}
-	tab.n = 0;
-	pthread_mutex_unlock(&tab.lock);
-}
-
 static int parse_procbits(struct nj_rule_ctx *rc, const char *arg, void **data)
 {
 	char *tok[3], *s = strdup(arg);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/counters.h"
 #include "core/packet.h"
 #include "detect/engine.h"
@@ -171,12 +172,7 @@ static void make_key(const struct xbits *x, const struct nj_packet *p, struct xb
 
 static uint32_t key_hash(const struct xb_key *k)
 {
-	const uint8_t *p = (const uint8_t *)k;
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h % XB_BUCKETS;
+	return nj_hash_bytes(k, sizeof(*k)) % XB_BUCKETS;
 }
 
 /* With the lock held: the live entry of k (expired ones are dropped),

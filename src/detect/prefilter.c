@@ -809,6 +809,12 @@ static void cands_reset(const struct nj_prefilter *pf, struct nj_pf_thread *t)
 	}
 }
 
+bool nj_prefilter_syscall_type_used(const struct nj_prefilter *pf, int sc_type)
+{
+	return pf->pc[NJ_PC_SYSCALL].any_group != UINT32_MAX ||
+	       (sc_type > 0 && sc_type < NJ_SC__COUNT && pf->sc_group[sc_type] != UINT32_MAX);
+}
+
 uint32_t nj_prefilter_syscall_candidates(const struct nj_prefilter *pf, struct nj_pf_thread *t,
 					 int sc_type, const struct nj_pf_input *in, uint32_t nin,
 					 const uint32_t **out)

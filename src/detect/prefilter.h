@@ -46,6 +46,9 @@ uint32_t nj_prefilter_candidates(const struct nj_prefilter *pf, struct nj_pf_thr
 uint32_t nj_prefilter_syscall_candidates(const struct nj_prefilter *pf, struct nj_pf_thread *t,
 					 int sc_type, const struct nj_pf_input *in, uint32_t nin,
 					 const uint32_t **out);
+/* Whether any syscall rule may apply to events of type sc_type: without
+ * one, the event's buffers need not be built. */
+bool nj_prefilter_syscall_type_used(const struct nj_prefilter *pf, int sc_type);
 
 /* Which buffers have databases (indexed by enum nj_buf_id). Borrowed for
  * the life of pf. */

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/bytes.h"
 #include "core/alert.h"
 #include "core/counters.h"
 #include "core/flow.h"
@@ -256,12 +257,7 @@ uint32_t nj_thr_table_count(struct nj_thr_table *t)
 
 static uint32_t key_hash(const struct thr_key *k)
 {
-	const uint8_t *p = (const uint8_t *)k;
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h % NBUCKETS;
+	return nj_hash_bytes(k, sizeof(*k)) % NBUCKETS;
 }
 
 static void prune_bucket(struct nj_thr_table *t, uint32_t b, int64_t now)

@@ -642,7 +642,7 @@ void nj_eve_write_alert(struct nj_eve *e, const struct nj_alert *a)
 	/* earlier alerts that may go now go first, in order */
 	nj_eve_release(e, (int64_t)a->ts.tv_sec * 1000000 + a->ts.tv_usec, NULL);
 	int rc = nj_eve_format_alert(&e->opts, j, a);
-	if (rc == 0 && nj_eve_hold(e, a, j))
+	if (rc == 0 && nj_eve_hold(a, j))
 		return;
 	nj_eve_emit(e, j, rc);
 }

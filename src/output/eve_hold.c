@@ -30,6 +30,7 @@ static int c_delayed = -1;
 
 /* Each worker thread its own list: flows belong to one worker. */
 static __thread struct held *head;
+static __thread struct held **tail;     /* last link of the list; NULL: &head */
 static __thread uint32_t nheld;
 
 void nj_eve_hold_config(const struct nj_config *cfg)
@@ -56,7 +57,7 @@ static bool settled(const struct nj_flow *f)
 	return f->owner && f->owner_match >= NJ_SM_ACCEPTED;
 }
 
-bool nj_eve_hold(struct nj_eve *e, const struct nj_alert *a, const struct nj_json *j)
+bool nj_eve_hold(const struct nj_alert *a, const struct nj_json *j)
 {
 	const struct nj_flow *f = a->flow ? a->flow : a->p ? a->p->flow : NULL;
 	struct held *h;
@@ -73,13 +74,12 @@ bool nj_eve_hold(struct nj_eve *e, const struct nj_alert *a, const struct nj_jso
 	h->flow = f;
 	h->due = usec(&a->ts) + delay_us;
 	h->next = NULL;
-	struct held **tail = &head;
-	while (*tail)
-		tail = &(*tail)->next;
+	if (!tail)
+		tail = &head;
 	*tail = h;
+	tail = &h->next;
 	nheld++;
 	nj_counter_add(c_delayed, 1);
-	(void)e;
 	return true;
 }
 
@@ -126,4 +126,5 @@ void nj_eve_release(struct nj_eve *e, int64_t now_us, const struct nj_flow *endi
 		free(h->line);
 		free(h);
 	}
+	tail = pp;
 }

@@ -27,7 +27,7 @@ void nj_eve_hold_config(const struct nj_config *cfg);
 
 /* Keeps the alert a (rendered in j, without its newline) when it must
  * wait; returns true when kept (the caller writes nothing). */
-bool nj_eve_hold(struct nj_eve *e, const struct nj_alert *a, const struct nj_json *j);
+bool nj_eve_hold(const struct nj_alert *a, const struct nj_json *j);
 
 /* Writes this thread's waiting alerts that may go: those whose flow got
  * its process, those due at now_us (event time, microseconds), those of
