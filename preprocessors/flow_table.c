@@ -11,6 +11,7 @@
 #include "core/event.h"
 #include "core/packet.h"
 #include "core/process.h"
+#include "core/socklink.h"
 #include "core/verdict.h"
 #include "preprocessors/flow_table.h"
 #include "preprocessors/stream.h"
@@ -118,16 +119,23 @@ static uint64_t key_hash(const struct flow_key *k)
 	return mix64(h);
 }
 
+/* Fills k's ends (zeroing k first), the lower endpoint as a. */
+static void key_ends(struct flow_key *k, const struct nj_addr *x, uint16_t xp, const struct nj_addr *y,
+		     uint16_t yp)
+{
+	int c = nj_addr_cmp(x, y);
+	bool swap = c > 0 || (c == 0 && xp > yp);
+
+	memset(k, 0, sizeof(*k));
+	k->a = swap ? *y : *x;
+	k->b = swap ? *x : *y;
+	k->pa = swap ? yp : xp;
+	k->pb = swap ? xp : yp;
+}
+
 static void key_from_packet(const struct nj_packet *p, struct flow_key *k)
 {
-	memset(k, 0, sizeof(*k));
-	int c = nj_addr_cmp(&p->src, &p->dst);
-	bool swap = c > 0 || (c == 0 && p->sport > p->dport);
-
-	k->a = swap ? p->dst : p->src;
-	k->b = swap ? p->src : p->dst;
-	k->pa = swap ? p->dport : p->sport;
-	k->pb = swap ? p->sport : p->dport;
+	key_ends(k, &p->src, p->sport, &p->dst, p->dport);
 	k->proto = p->proto;
 	k->vlan[0] = p->vlan_count > 0 ? p->vlan[0] : 0;
 	k->vlan[1] = p->vlan_count > 1 ? p->vlan[1] : 0;
@@ -202,6 +210,7 @@ static void flow_end(struct nj_worker *w, struct flow_table *t, struct flow_entr
 	nj_flow_ended(w, &e->f);
 	nj_varset_free(&e->f.bits);
 	nj_proc_owner_unref(e->f.owner);
+	nj_sock_link_unref(e->f.link);
 	t->memuse -= sizeof(*e);
 	t->active--;
 	free(e);
@@ -315,6 +324,20 @@ static struct flow_entry *flow_find(struct flow_table *t, const struct flow_key 
 		if (e->hash == hash && memcmp(&e->key, k, sizeof(*k)) == 0)
 			return e;
 	return NULL;
+}
+
+struct nj_flow *nj_flow_table_find(struct nj_worker *w, uint8_t proto, const struct nj_addr *x,
+				   uint16_t xp, const struct nj_addr *y, uint16_t yp)
+{
+	struct flow_table *t = w ? w->ctx[NJ_STAGE_FLOW] : NULL;
+	struct flow_key k;
+
+	if (!t)
+		return NULL;
+	key_ends(&k, x, xp, y, yp);
+	k.proto = proto;
+	struct flow_entry *e = flow_find(t, &k, key_hash(&k));
+	return e ? &e->f : NULL;
 }
 
 static uint8_t packet_dir(const struct nj_flow *f, const struct nj_packet *p)

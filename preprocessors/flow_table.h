@@ -23,6 +23,7 @@
 #include "core/flow.h"
 
 struct nj_config;
+struct nj_worker;
 
 /* Reads the config and registers the stage (NJ_STAGE_FLOW) and its counters
  * with the bus. Call once at start-up, before nj_worker_init(); cfg may be
@@ -34,6 +35,12 @@ int nj_flow_stage_register(const struct nj_config *cfg);
  * engine uses it to flush undelivered data through detection. Registering
  * the same function twice is a no-op. Start-up only; 0 or -ENOSPC. */
 int nj_flow_before_end(nj_flow_end_fn fn);
+
+/* The flow of this worker between x:xp and y:yp (either way round; no
+ * VLAN, no tunnel), or NULL. Addresses as flows hold them (IPv4 as IPv4).
+ * The pointer is valid until the worker handles its next event. */
+struct nj_flow *nj_flow_table_find(struct nj_worker *w, uint8_t proto, const struct nj_addr *x,
+				   uint16_t xp, const struct nj_addr *y, uint16_t yp);
 
 /* Size of one flow record as accounted against flow.memcap. */
 size_t nj_flow_record_size(void);

@@ -10,7 +10,9 @@
 #include "core/flow.h"
 #include "core/packet.h"
 #include "core/process.h"
+#include "core/socklink.h"
 #include "core/syscall.h"
+#include "preprocessors/flow_table.h"
 #include "preprocessors/process_stage.h"
 #include "preprocessors/proctable.h"
 #include "preprocessors/sockmap.h"
@@ -86,9 +88,17 @@ static void lookup(struct nj_flow *f)
 	if (gen == f->owner_gen)
 		return;
 	f->owner_gen = gen;
-	struct nj_proc_owner *o = nj_sockmap_lookup(f, f->owner_match, from, start + window_us, &match);
+	struct nj_sock_link *link;
+	struct nj_proc_owner *o = nj_sockmap_lookup(f, f->owner_match, from, start + window_us, &match,
+						    &link);
 	if (!o)
 		return;
+	if (link) {
+		nj_sock_link_set_flow(link, f->flow_id);
+		nj_sock_link_unref(f->link);
+		f->link = link;
+		f->link_applied = 0;
+	}
 	if (!f->owner) {
 		nj_counter_add(c_attributed, 1);
 		if (f->owner_lookups)
@@ -103,21 +113,44 @@ static void lookup(struct nj_flow *f)
 
 /* Gives a packet's flow its local process when the socket map knows it,
  * and a better one (the connecting client over the server that listens)
- * while the window lasts. */
+ * while the window lasts; then the flowbits that system-call rules set on
+ * its socket. */
 static void attribute(struct nj_packet *p)
 {
 	struct nj_flow *f = p->flow;
 
-	if (!f || f->owner_match == NJ_SM_CONNECTED || !nj_correlation_active())
+	if (!f)
 		return;
-	if (f->owner_lookups && usec(&p->ts) - usec(&f->start) > window_us)
+	if (f->owner_match != NJ_SM_CONNECTED && nj_correlation_active() &&
+	    (!f->owner_lookups || usec(&p->ts) - usec(&f->start) <= window_us)) {
+		if (!f->owner_lookups && f->proto == 6 && timercmp(&p->ts, &f->start, ==) &&
+		    (p->tcp.flags & (NJ_TH_SYN | NJ_TH_ACK)) == NJ_TH_SYN)
+			f->owner_from_syn = true;
+		lookup(f);
+		if (f->owner_lookups < UINT8_MAX)
+			f->owner_lookups++;
+	}
+	if (f->link)
+		nj_sock_link_apply(f->link, &f->bits, &f->link_applied);
+}
+
+/* A connect or accept whose flow this worker holds (offline, where one
+ * thread sees both) gets it for its dispatch. */
+static void find_flow(struct nj_worker *w, struct nj_syscall *sc)
+{
+	struct nj_sc_ends e;
+	struct nj_addr a, b;
+
+	if (!sc->link)
 		return;
-	if (!f->owner_lookups && f->proto == 6 && timercmp(&p->ts, &f->start, ==) &&
-	    (p->tcp.flags & (NJ_TH_SYN | NJ_TH_ACK)) == NJ_TH_SYN)
-		f->owner_from_syn = true;
-	lookup(f);
-	if (f->owner_lookups < UINT8_MAX)
-		f->owner_lookups++;
+	nj_syscall_ends(sc, &e);
+	if (!e.src || !e.dst)
+		return;
+	nj_addr_unmap(&a, e.src);
+	nj_addr_unmap(&b, e.dst);
+	sc->flow = nj_flow_table_find(w, e.proto, &a, e.sport, &b, e.dport);
+	if (sc->flow)
+		nj_sock_link_set_flow(sc->link, sc->flow->flow_id);
 }
 
 static int stage_init(struct nj_worker *w, void **ctx)
@@ -149,6 +182,7 @@ static int stage_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 	if (ev->sc) {
 		nj_proctable_update(t, ev->sc);
 		nj_sockmap_update(ev->sc);
+		find_flow(w, ev->sc);
 	}
 	return NJ_BUS_CONTINUE;
 }

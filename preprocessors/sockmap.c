@@ -10,12 +10,15 @@
 #include "core/counters.h"
 #include "core/flow.h"
 #include "core/process.h"
+#include "core/socklink.h"
 #include "core/syscall.h"
 #include "preprocessors/sockmap.h"
 
 #define SM_BUCKETS 65536
 #define SM_DEFAULT_MAX 262144
 #define SM_DEFAULT_TIMEOUT 3600
+/* how far apart the connect and the accept of one local connection are */
+#define MIRROR_US 2000000
 
 enum { K_CONNECTED, K_LISTEN };
 
@@ -28,18 +31,32 @@ struct sm_key {
 struct sm_entry {
 	struct sm_key key;
 	struct nj_proc_owner *owner;
+	struct nj_sock_link *link;      /* connected sockets only */
 	int64_t seen;                   /* seconds, event time */
 	int64_t seen_us;                /* the same in microseconds */
 	/* the socket the key named before (a connection that reused the
 	 * ports), for the flow of that one when it looks up late */
 	struct nj_proc_owner *prev;
+	struct nj_sock_link *prev_link;
 	int64_t prev_us;
 	struct sm_entry *next;          /* bucket chain */
 	struct sm_entry *older, *newer; /* age list */
 };
 
+/* Flows that looked for their socket before the sensor reported it: when
+ * the connect or accept comes, its link learns the flow's id at once (a
+ * direct-mapped cache; a newer flow takes an older one's slot). */
+#define WAIT_SLOTS 8192
+
+struct wait_slot {
+	struct sm_key key;              /* the client's end as the local one */
+	uint64_t flow_id;               /* 0: empty */
+	int64_t start_us;               /* the flow's first packet */
+};
+
 static struct {
 	pthread_mutex_t lock;
+	struct wait_slot waiting[WAIT_SLOTS];
 	struct sm_entry *buckets[SM_BUCKETS];
 	struct sm_entry *oldest, *newest;
 	uint32_t n, max;
@@ -117,6 +134,8 @@ static void remove_entry(struct sm_entry *e)
 	age_unlink(e);
 	nj_proc_owner_unref(e->owner);
 	nj_proc_owner_unref(e->prev);
+	nj_sock_link_unref(e->link);
+	nj_sock_link_unref(e->prev_link);
 	free(e);
 	map.n--;
 }
@@ -133,9 +152,68 @@ static void prune(int64_t now)
 	}
 }
 
-static void insert(const struct sm_key *k, struct nj_proc_owner *o, const struct timeval *ts)
+static void mirror(struct sm_key *m, const struct sm_key *k)
+{
+	*m = *k;
+	m->laddr = k->raddr;
+	m->lport = k->rport;
+	m->raddr = k->laddr;
+	m->rport = k->lport;
+}
+
+static bool near(int64_t a_us, int64_t b_us)
+{
+	return a_us >= b_us - MIRROR_US && a_us <= b_us + MIRROR_US;
+}
+
+static struct wait_slot *wait_slot(const struct sm_key *k)
+{
+	return &map.waiting[nj_hash_bytes(k, sizeof(*k)) % WAIT_SLOTS];
+}
+
+/* With the lock held: the id of a flow that waits for the connected socket
+ * k (either end of it) seen at now_us, or 0. */
+static uint64_t waiting_flow(const struct sm_key *k, int64_t now_us)
+{
+	struct sm_key m;
+
+	mirror(&m, k);
+	for (int i = 0; i < 2; i++) {
+		const struct sm_key *x = i ? &m : k;
+		struct wait_slot *w = wait_slot(x);
+		if (w->flow_id && memcmp(&w->key, x, sizeof(*x)) == 0 && near(w->start_us, now_us))
+			return w->flow_id;
+	}
+	return 0;
+}
+
+/* With the lock held: a link for the connected socket k seen at now_us,
+ * a new reference. Both ends of a local connection (one process connected,
+ * another accepted) share one link, as they share one flow: the other
+ * end's if it was seen within MIRROR_US, else a new one. */
+static struct nj_sock_link *link_for(const struct sm_key *k, int64_t now_us)
+{
+	struct sm_key m;
+	struct nj_sock_link *l;
+
+	mirror(&m, k);
+	struct sm_entry *e = *find(&m);
+	if (e && e->link && near(e->seen_us, now_us))
+		l = nj_sock_link_ref(e->link);
+	else
+		l = nj_sock_link_new();
+	if (l && !nj_sock_link_flow_id(l))
+		nj_sock_link_set_flow(l, waiting_flow(k, now_us));
+	return l;
+}
+
+/* Takes the reference o; returns the socket's link (connected sockets;
+ * borrowed from the map) or NULL. */
+static struct nj_sock_link *insert(const struct sm_key *k, struct nj_proc_owner *o,
+				   const struct timeval *ts)
 {
 	int64_t now = ts->tv_sec, now_us = now * 1000000 + ts->tv_usec;
+	struct nj_sock_link *l = NULL;
 
 	pthread_mutex_lock(&map.lock);
 	__atomic_store_n(&map.gen, map.gen + 1, __ATOMIC_RELEASE);
@@ -144,7 +222,9 @@ static void insert(const struct sm_key *k, struct nj_proc_owner *o, const struct
 	struct sm_entry **pp = find(k), *e = *pp;
 	if (e) {
 		nj_proc_owner_unref(e->prev);
+		nj_sock_link_unref(e->prev_link);
 		e->prev = e->owner;
+		e->prev_link = e->link;
 		e->prev_us = e->seen_us;
 		age_unlink(e);
 	} else if ((e = calloc(1, sizeof(*e)))) {
@@ -154,6 +234,7 @@ static void insert(const struct sm_key *k, struct nj_proc_owner *o, const struct
 	}
 	if (e) {
 		e->owner = o;
+		e->link = l = k->kind == K_CONNECTED ? link_for(k, now_us) : NULL;
 		e->seen = now;
 		e->seen_us = now_us;
 		age_push(e);
@@ -162,6 +243,7 @@ static void insert(const struct sm_key *k, struct nj_proc_owner *o, const struct
 	}
 	nj_counter_set(c_sockets, map.n);
 	pthread_mutex_unlock(&map.lock);
+	return l;
 }
 
 /* A snapshot of the acting process; from the event alone when the process
@@ -195,23 +277,7 @@ static bool inet(const struct nj_addr *a)
 	return a->family == 4 || a->family == 6;
 }
 
-/* Addresses as flows hold them: an IPv4-mapped IPv6 address (a dual-stack
- * socket) as IPv4, unused bytes zero. */
-static void norm(struct nj_addr *dst, const struct nj_addr *src)
-{
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-	memset(dst, 0, sizeof(*dst));
-	if (src->family == 6 && memcmp(src->b, mapped, 12) == 0) {
-		dst->family = 4;
-		memcpy(dst->b, src->b + 12, 4);
-	} else {
-		dst->family = src->family;
-		memcpy(dst->b, src->b, src->family == 4 ? 4 : 16);
-	}
-}
-
-void nj_sockmap_update(const struct nj_syscall *sc)
+void nj_sockmap_update(struct nj_syscall *sc)
 {
 	struct sm_key k;
 	bool ok;
@@ -220,7 +286,7 @@ void nj_sockmap_update(const struct nj_syscall *sc)
 		return;
 	memset(&k, 0, sizeof(k));
 	k.proto = sock_proto(sc);
-	norm(&k.laddr, &sc->local);
+	nj_addr_unmap(&k.laddr, &sc->local);
 	k.lport = sc->local_port;
 	switch (sc->type) {
 	case NJ_SC_CONNECT:
@@ -244,12 +310,15 @@ void nj_sockmap_update(const struct nj_syscall *sc)
 	if (!ok || !k.proto)
 		return;
 	if (k.kind == K_CONNECTED) {
-		norm(&k.raddr, &sc->remote);
+		nj_addr_unmap(&k.raddr, &sc->remote);
 		k.rport = sc->remote_port;
 	}
 	struct nj_proc_owner *o = owner_of(sc);
-	if (o)
-		insert(&k, o, &sc->ts);
+	if (!o)
+		return;
+	/* the event's link is borrowed from the map: entries are only
+	 * replaced or evicted by this function, on this thread */
+	sc->link = insert(&k, o, &sc->ts);
 }
 
 uint32_t nj_sockmap_generation(void)
@@ -266,25 +335,31 @@ static struct nj_proc_owner *get(const struct sm_key *k)
 }
 
 /* With the lock held: the owner of the connected socket l:lp -> r:rp seen
- * within [from, to], the newer of the two the entry keeps. */
+ * within [from, to], the newer of the two the entry keeps, with its link
+ * in *link (a new reference each). */
 static struct nj_proc_owner *connected(uint8_t proto, const struct nj_addr *l, uint16_t lp,
-				       const struct nj_addr *r, uint16_t rp, int64_t from, int64_t to)
+				       const struct nj_addr *r, uint16_t rp, int64_t from, int64_t to,
+				       struct nj_sock_link **link)
 {
 	struct sm_key k;
 	struct sm_entry *e;
 
 	memset(&k, 0, sizeof(k));
 	k.proto = proto;
-	norm(&k.laddr, l);
+	nj_addr_unmap(&k.laddr, l);
 	k.lport = lp;
-	norm(&k.raddr, r);
+	nj_addr_unmap(&k.raddr, r);
 	k.rport = rp;
 	if (!(e = *find(&k)))
 		return NULL;
-	if (e->seen_us >= from && e->seen_us <= to)
+	if (e->seen_us >= from && e->seen_us <= to) {
+		*link = nj_sock_link_ref(e->link);
 		return nj_proc_owner_ref(e->owner);
-	if (e->prev && e->prev_us >= from && e->prev_us <= to)
+	}
+	if (e->prev && e->prev_us >= from && e->prev_us <= to) {
+		*link = nj_sock_link_ref(e->prev_link);
 		return nj_proc_owner_ref(e->prev);
+	}
 	return NULL;
 }
 
@@ -299,7 +374,7 @@ static struct nj_proc_owner *listening(uint8_t proto, const struct nj_addr *a, u
 	k.proto = proto;
 	k.kind = K_LISTEN;
 	k.lport = port;
-	norm(&k.laddr, a);
+	nj_addr_unmap(&k.laddr, a);
 	if ((o = get(&k)))
 		return o;
 	memset(&k.laddr, 0, sizeof(k.laddr));
@@ -310,8 +385,26 @@ static struct nj_proc_owner *listening(uint8_t proto, const struct nj_addr *a, u
 	return get(&k);
 }
 
+/* With the lock held: notes flow f as waiting for the socket of its
+ * connection. */
+static void expect(const struct nj_flow *f)
+{
+	struct sm_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.proto = f->proto;
+	nj_addr_unmap(&k.laddr, &f->client);
+	k.lport = f->cport;
+	nj_addr_unmap(&k.raddr, &f->server);
+	k.rport = f->sport;
+	struct wait_slot *w = wait_slot(&k);
+	w->key = k;
+	w->flow_id = f->flow_id;
+	w->start_us = (int64_t)f->start.tv_sec * 1000000 + f->start.tv_usec;
+}
+
 struct nj_proc_owner *nj_sockmap_lookup(const struct nj_flow *f, int better, int64_t from_us,
-					int64_t to_us, int *match)
+					int64_t to_us, int *match, struct nj_sock_link **link)
 {
 	struct nj_proc_owner *o = NULL;
 	int m = NJ_SM_NONE;
@@ -319,15 +412,18 @@ struct nj_proc_owner *nj_sockmap_lookup(const struct nj_flow *f, int better, int
 	if (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP)
 		return NULL;
 	pthread_mutex_lock(&map.lock);
-	if ((o = connected(f->proto, &f->client, f->cport, &f->server, f->sport, from_us, to_us)))
+	*link = NULL;
+	if ((o = connected(f->proto, &f->client, f->cport, &f->server, f->sport, from_us, to_us, link)))
 		m = NJ_SM_CONNECTED;
 	else if (better < NJ_SM_ACCEPTED &&
-		 (o = connected(f->proto, &f->server, f->sport, &f->client, f->cport, from_us, to_us)))
+		 (o = connected(f->proto, &f->server, f->sport, &f->client, f->cport, from_us, to_us, link)))
 		m = NJ_SM_ACCEPTED;
 	else if (better < NJ_SM_LISTENER &&
 		 ((o = listening(f->proto, &f->server, f->sport)) ||
 		  (f->proto == IPPROTO_UDP && (o = listening(f->proto, &f->client, f->cport)))))
 		m = NJ_SM_LISTENER;
+	if (m != NJ_SM_CONNECTED)
+		expect(f);
 	pthread_mutex_unlock(&map.lock);
 	if (o && match)
 		*match = m;

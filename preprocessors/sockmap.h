@@ -21,12 +21,16 @@ struct nj_config;
 struct nj_flow;
 struct nj_syscall;
 struct nj_proc_owner;
+struct nj_sock_link;
 
 /* Configures the map (may be called again; cfg may be NULL). */
 void nj_sockmap_config(const struct nj_config *cfg);
 
-/* Learns from a system-call event with its process set (proctable). */
-void nj_sockmap_update(const struct nj_syscall *sc);
+/* Learns from a system-call event with its process set (proctable). A
+ * connect or accept gets a link to its connection's flow (sc->link,
+ * core/socklink.h), borrowed from the map for the event's dispatch: call
+ * this from one thread only, the one that handles system-call events. */
+void nj_sockmap_update(struct nj_syscall *sc);
 
 /* Changes whenever the map learns a socket (0 until the first): a lookup
  * that found nothing better stays so until it changes. Whether any socket
@@ -42,8 +46,9 @@ uint32_t nj_sockmap_generation(void);
  * to_us] (microseconds): the flow's own connection, not an earlier or later
  * one on the same addresses and ports. The map keeps the previous socket of
  * each address pair for that. Returns a new reference and sets *match, or
- * returns NULL. */
+ * returns NULL; *link gets a new reference to the connected or accepted
+ * socket's link (NULL for a listener). */
 struct nj_proc_owner *nj_sockmap_lookup(const struct nj_flow *f, int better, int64_t from_us,
-					int64_t to_us, int *match);
+					int64_t to_us, int *match, struct nj_sock_link **link);
 
 #endif

@@ -5,6 +5,20 @@
 
 #include "core/addr.h"
 
+void nj_addr_unmap(struct nj_addr *dst, const struct nj_addr *src)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	memset(dst, 0, sizeof(*dst));
+	if (src->family == 6 && memcmp(src->b, mapped, 12) == 0) {
+		dst->family = 4;
+		memcpy(dst->b, src->b + 12, 4);
+	} else {
+		dst->family = src->family;
+		memcpy(dst->b, src->b, src->family == 4 ? 4 : 16);
+	}
+}
+
 const char *nj_addr_str(const struct nj_addr *a, char *buf, size_t len)
 {
 	if (a->family == 4) {

@@ -40,6 +40,10 @@ static inline int nj_addr_cmp(const struct nj_addr *x, const struct nj_addr *y)
 	return memcmp(x->b, y->b, 16);
 }
 
+/* src as packets carry it: an IPv4-mapped IPv6 address (a dual-stack
+ * socket's) as IPv4, unused bytes zero. */
+void nj_addr_unmap(struct nj_addr *dst, const struct nj_addr *src);
+
 /* Writes the textual form ("1.2.3.4", "2001:db8::1") into buf; returns buf. */
 const char *nj_addr_str(const struct nj_addr *a, char *buf, size_t len);
 

@@ -21,6 +21,7 @@
 struct nj_packet;
 struct nj_worker;
 struct nj_config;
+struct nj_sock_link;
 
 enum nj_flow_state {
 	NJ_FLOW_NEW = 0,
@@ -65,6 +66,11 @@ struct nj_flow {
 	uint8_t owner_match;            /* enum nj_sockmap_match: how owner matched */
 	bool owner_from_syn;            /* its first lookup was on the SYN */
 	uint32_t owner_gen;             /* socket-map generation of the last lookup */
+	/* The link to its connected socket (core/socklink.h), one reference,
+	 * dropped when the flow is freed; and how many of the flowbit changes
+	 * made there it applied. */
+	struct nj_sock_link *link;
+	uint32_t link_applied;
 	void *detect_vars;              /* flow variables: src/detect/capture.c */
 };
 

@@ -18,6 +18,8 @@
 #include "core/addr.h"
 
 struct nj_process;
+struct nj_flow;
+struct nj_sock_link;
 
 /* X(enum suffix, name as rules and traces spell it, family) */
 #define NJ_SC_TYPES(X)                                  \
@@ -159,6 +161,12 @@ struct nj_syscall {
 	uint16_t protocol;              /* IPPROTO_* */
 	struct nj_addr local, remote;   /* family 0 when not inet */
 	uint16_t local_port, remote_port;
+	/* The connection of a connect or accept, set by the process stage
+	 * for the event's dispatch (both borrowed, may be NULL): the flow
+	 * when the thread handling the event owns it (offline), and the link
+	 * to the flow (core/socklink.h) otherwise. */
+	struct nj_flow *flow;
+	struct nj_sock_link *link;
 
 	/* Others. */
 	int64_t request;                /* ptrace request */

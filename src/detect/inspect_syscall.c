@@ -8,6 +8,7 @@
 #include "core/alert.h"
 #include "core/bus.h"
 #include "core/counters.h"
+#include "core/flow.h"
 #include "core/process.h"
 #include "core/syscall.h"
 #include "detect/addrport.h"
@@ -56,7 +57,7 @@ static bool header_match(const struct nj_rule *r, const struct nj_syscall *sc)
 static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct nj_rule *r,
 		  const struct nj_syscall *sc, const struct nj_host_view *hv)
 {
-	struct nj_match m = { .dt = dt, .rule = r, .sc = sc, .host = hv };
+	struct nj_match m = { .dt = dt, .rule = r, .sc = sc, .flow = sc->flow, .host = hv };
 
 	if (r->proto != NJ_RPROTO_SYSCALL || (!r->sc_all && !nj_sc_set_has(&r->sc_types, sc->type)) ||
 	    !header_match(r, sc) || !nj_inspect_checks(r, &m))
@@ -68,11 +69,11 @@ static int verify(struct nj_detect_thread *dt, struct nj_worker *w, const struct
 		return 1;
 	struct nj_sc_ends e;
 	nj_syscall_ends(sc, &e);
-	struct nj_gate_subject subj = { sc->ts, e.src, e.dst, 0, sc->pid };
+	struct nj_gate_subject subj = { sc->ts, e.src, e.dst, sc->flow ? sc->flow->flow_id : 0, sc->pid };
 	uint8_t action = r->info.action;
 	if (r->gate && (!nj_gate_check(dt->rs->thr, r, &subj, &action) || action == NJ_ACTION_PASS))
 		return 1;
-	struct nj_alert a = { .ts = sc->ts, .sc = sc, .pkt_src = "syscall" };
+	struct nj_alert a = { .ts = sc->ts, .sc = sc, .flow = sc->flow, .pkt_src = "syscall" };
 	nj_inspect_emit(w, r, action, &a);
 	return 1;
 }

@@ -17,6 +17,12 @@
  * A packet without a flow neither sets nor checks bits: every check fails
  * there, isnotset included, as in Suricata. Ids are interned in the rule
  * set's build->flowbits table.
+ *
+ * System-call rules use the bits of the flow of a connect or accept event.
+ * When the thread handling the event does not hold that flow (live: the
+ * sensor thread), the bits live on the socket's link (core/socklink.h):
+ * checks see what system-call rules set there, changes reach the flow when
+ * its packet worker attributes it to the socket. Other events have no flow.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -24,6 +30,8 @@
 #include <string.h>
 
 #include "core/flow.h"
+#include "core/socklink.h"
+#include "core/syscall.h"
 #include "core/varset.h"
 #include "detect/engine.h"
 #include "detect/keywords.h"
@@ -223,20 +231,51 @@ fail:
 	return -1;
 }
 
+/* Where a match reads and writes bits: its flow's set, or the link of the
+ * socket a system-call event acted on. */
+struct bits {
+	struct nj_varset *set;
+	struct nj_sock_link *link;
+};
+
+static bool bits_of(const struct nj_match *m, struct bits *b)
+{
+	b->set = m->flow ? &m->flow->bits : NULL;
+	b->link = !b->set && m->sc ? m->sc->link : NULL;
+	return b->set || b->link;
+}
+
+static bool bit_has(const struct bits *b, uint32_t id)
+{
+	return b->set ? nj_varset_has(b->set, id) : nj_sock_link_has(b->link, id);
+}
+
+/* Failing to grow the set (ENOMEM) leaves the bit clear. */
+static void bit_put(const struct bits *b, uint32_t id, bool on)
+{
+	if (b->link)
+		nj_sock_link_change(b->link, id, on);
+	else if (on)
+		nj_varset_add(b->set, id);
+	else
+		nj_varset_del(b->set, id);
+}
+
 static int match_flowbits(struct nj_match *m, const void *data)
 {
 	const struct flowbits *fb = data;
+	struct bits b;
 
 	if (!fb || (fb->op != FB_ISSET && fb->op != FB_ISNOTSET))
 		return 1;
-	if (!m->flow)
+	if (!bits_of(m, &b))
 		return 0;
 	bool want = fb->op == FB_ISSET;
 	const struct nj_varset *g = fb->whole_group ? members(fb) : NULL;
 	uint32_t n = g ? g->n : fb->n;
 	const uint32_t *ids = g ? g->ids : fb->ids;
 	for (uint32_t i = 0; i < n; i++) {
-		bool ok = nj_varset_has(&m->flow->bits, ids[i]) == want;
+		bool ok = bit_has(&b, ids[i]) == want;
 		if (ok && fb->any)
 			return 1;
 		if (!ok && !fb->any)
@@ -245,49 +284,48 @@ static int match_flowbits(struct nj_match *m, const void *data)
 	return !fb->any;
 }
 
-static void apply(struct nj_varset *s, uint8_t op, uint32_t id)
+static void apply(const struct bits *b, uint8_t op, uint32_t id)
 {
 	switch (op) {
 	case FB_SET:
 	case FB_SETX:
-		nj_varset_add(s, id);
+		bit_put(b, id, true);
 		break;
 	case FB_UNSET:
 	case FB_RESET:
-		nj_varset_del(s, id);
+		bit_put(b, id, false);
 		break;
 	case FB_TOGGLE:
-		if (nj_varset_has(s, id))
-			nj_varset_del(s, id);
-		else
-			nj_varset_add(s, id);
+		bit_put(b, id, !bit_has(b, id));
 		break;
 	}
 }
 
-/* Failing to grow the set (ENOMEM) leaves the bit clear. */
 static void post_flowbits(struct nj_match *m, const void *data)
 {
 	const struct flowbits *fb = data;
 	const struct nj_varset *g;
+	struct bits b;
 
-	if (!fb || !m->flow || fb->op == FB_ISSET || fb->op == FB_ISNOTSET)
+	if (!fb || fb->op == FB_ISSET || fb->op == FB_ISNOTSET || !bits_of(m, &b))
 		return;
-	struct nj_varset *s = &m->flow->bits;
 	if (fb->op == FB_RESET && fb->group < 0) {
-		nj_varset_clear(s);
+		if (b.link)
+			nj_sock_link_change(b.link, NJ_SOCK_LINK_ALL, false);
+		else
+			nj_varset_clear(b.set);
 		return;
 	}
 	g = members(fb);
 	if (g && (fb->op == FB_SETX || fb->op == FB_RESET || fb->whole_group)) {
 		/* the group's members are cleared (or toggled) first */
 		for (uint32_t i = 0; i < g->n; i++)
-			apply(s, fb->op == FB_TOGGLE ? FB_TOGGLE : FB_UNSET, g->ids[i]);
+			apply(&b, fb->op == FB_TOGGLE ? FB_TOGGLE : FB_UNSET, g->ids[i]);
 	}
 	if (fb->whole_group || fb->op == FB_RESET)
 		return;
 	for (uint8_t i = 0; i < fb->n; i++)
-		apply(s, fb->op, fb->ids[i]);
+		apply(&b, fb->op, fb->ids[i]);
 }
 
 static void dump_flowbits(const void *data, char *buf, size_t len)
@@ -321,7 +359,7 @@ static int state_use_flowbits(const void *data)
 
 const struct nj_keyword kw_flowbits = {
 	.name = "flowbits",
-	.flags = NJ_KW_POST,
+	.flags = NJ_KW_POST | NJ_KW_HOST,
 	.parse = parse_flowbits,
 	.match = match_flowbits,
 	.post = post_flowbits,

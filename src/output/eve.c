@@ -13,6 +13,7 @@
 #include "core/flow.h"
 #include "core/packet.h"
 #include "core/process.h"
+#include "core/socklink.h"
 #include "core/syscall.h"
 #include "core/syscall_json.h"
 #include "decode/event_list.h"
@@ -401,10 +402,11 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 	} else {
 		/* a system-call alert: a socket's flow gives the addresses,
 		 * initiator as source; otherwise there are none */
+		uint64_t flow_id = f ? f->flow_id : a->sc ? nj_sock_link_flow_id(a->sc->link) : 0;
 		nj_json_object_open(j, NULL);
 		put_time(j, "timestamp", &a->ts);
-		if (f)
-			nj_json_uint(j, "flow_id", f->flow_id);
+		if (flow_id)
+			nj_json_uint(j, "flow_id", flow_id);
 		nj_json_str(j, "event_type", "alert");
 		if (f && (f->client.family == 4 || f->client.family == 6)) {
 			put_tuple(j, &f->client, f->cport, &f->server, f->sport, f->proto);

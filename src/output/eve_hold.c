@@ -1,4 +1,5 @@
-/* Alerts that wait for their flow's process (eve_hold.h). */
+/* Alerts that wait for their flow's process, or their socket's flow
+ * (eve_hold.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,8 @@
 #include "core/json.h"
 #include "core/packet.h"
 #include "core/process.h"
+#include "core/socklink.h"
+#include "core/syscall.h"
 #include "core/syscall_json.h"
 #include "output/eve.h"
 #include "output/eve_hold.h"
@@ -21,6 +24,8 @@ struct held {
 	char *line;                     /* the record, no newline */
 	size_t len;
 	const struct nj_flow *flow;     /* valid until its end hook released it */
+	struct nj_sock_link *link;      /* or a system-call alert's socket: one
+					 * reference */
 	int64_t due;
 	struct held *next;
 };
@@ -57,13 +62,29 @@ static bool settled(const struct nj_flow *f)
 	return f->owner && f->owner_match >= NJ_SM_ACCEPTED;
 }
 
+/* What the alert waits for: its flow's process (packet alerts), or the
+ * flow id of its socket's connection (system-call alerts on a connect or
+ * accept whose flow another thread holds). */
+static bool must_wait(const struct nj_alert *a, const struct nj_flow *f)
+{
+	if (!delay_us || !nj_correlation_active() || nheld >= MAX_HELD)
+		return false;
+	if (a->sc)
+		return !f && a->sc->link && !nj_sock_link_flow_id(a->sc->link);
+	return a->p && f && !settled(f) && (f->proto == 6 || f->proto == 17);
+}
+
+static bool ready(const struct held *h)
+{
+	return h->flow ? settled(h->flow) : nj_sock_link_flow_id(h->link) != 0;
+}
+
 bool nj_eve_hold(const struct nj_alert *a, const struct nj_json *j)
 {
 	const struct nj_flow *f = a->flow ? a->flow : a->p ? a->p->flow : NULL;
 	struct held *h;
 
-	if (!delay_us || !a->p || !f || settled(f) || !nj_correlation_active() || nheld >= MAX_HELD ||
-	    (f->proto != 6 && f->proto != 17) || j->len < 2)
+	if (!must_wait(a, f) || j->len < 2)
 		return false;
 	if (!(h = malloc(sizeof(*h))) || !(h->line = malloc(j->len))) {
 		free(h);
@@ -72,6 +93,7 @@ bool nj_eve_hold(const struct nj_alert *a, const struct nj_json *j)
 	memcpy(h->line, j->buf, j->len);
 	h->len = j->len;
 	h->flow = f;
+	h->link = f ? NULL : nj_sock_link_ref(a->sc->link);
 	h->due = usec(&a->ts) + delay_us;
 	h->next = NULL;
 	if (!tail)
@@ -83,28 +105,37 @@ bool nj_eve_hold(const struct nj_alert *a, const struct nj_json *j)
 	return true;
 }
 
-/* The record with `"process":{...}` put before its closing brace. */
-static void write_with_process(struct nj_eve *e, const struct held *h)
+/* The members of an object (rendered in p) appended to the record in j. */
+static void append_members(struct nj_json *j, struct nj_json *p)
+{
+	if (!p->oom && p->len > 2) {
+		nj_json_raw(j, ",", 1);
+		nj_json_raw(j, p->buf + 1, p->len - 2);
+	}
+}
+
+/* The record with what it waited for put before its closing brace:
+ * `"process":{...}`, or the socket's `"flow_id":N`. */
+static void write_completed(struct nj_eve *e, const struct held *h)
 {
 	struct nj_json *j = nj_eve_thread_json();
-	const struct nj_proc_owner *o = h->flow->owner;
+	const struct nj_proc_owner *o = h->flow ? h->flow->owner : NULL;
+	uint64_t flow_id = h->link ? nj_sock_link_flow_id(h->link) : 0;
+	struct nj_json p;
 
 	if (!j)
 		return;
 	nj_json_reset(j);
 	nj_json_raw(j, h->line, h->len - 1);
-	if (o) {
-		struct nj_json p;
-		nj_json_init(&p);
-		nj_json_object_open(&p, NULL);
+	nj_json_init(&p);
+	nj_json_object_open(&p, NULL);
+	if (o)
 		nj_json_process(&p, &o->p, NULL);
-		nj_json_object_close(&p);
-		if (!p.oom && p.len > 2) {
-			nj_json_raw(j, ",", 1);
-			nj_json_raw(j, p.buf + 1, p.len - 2);
-		}
-		nj_json_free(&p);
-	}
+	if (flow_id)
+		nj_json_uint(&p, "flow_id", flow_id);
+	nj_json_object_close(&p);
+	append_members(j, &p);
+	nj_json_free(&p);
 	nj_json_raw(j, "}", 1);
 	nj_eve_emit(e, j, 0);
 }
@@ -115,14 +146,15 @@ void nj_eve_release(struct nj_eve *e, int64_t now_us, const struct nj_flow *endi
 
 	while (*pp) {
 		struct held *h = *pp;
-		if (!settled(h->flow) && h->flow != ending && h->due > now_us) {
+		if (!ready(h) && !(ending && h->flow == ending) && h->due > now_us) {
 			pp = &h->next;
 			continue;
 		}
 		*pp = h->next;
 		nheld--;
 		if (e)
-			write_with_process(e, h);
+			write_completed(e, h);
+		nj_sock_link_unref(h->link);
 		free(h->line);
 		free(h);
 	}

@@ -1,4 +1,4 @@
-/* Alerts that wait for their flow's process.
+/* Alerts that wait for their flow's process, or for their socket's flow.
  *
  * A packet alert of a flow whose local process is not known yet (or known
  * only as the listener, which the connecting local client may replace), while
@@ -7,7 +7,11 @@
  * correlation.alert-delay seconds of event time (default 0.3): when the
  * flow gets its process in the meantime, the record is written with the
  * `process` object, otherwise without. A flow that ends writes its waiting
- * alerts first, so records never outlive their flow. Only EVE waits:
+ * alerts first, so records never outlive their flow. Likewise a system-call
+ * alert on a connect or accept whose flow is held by another thread (live:
+ * the sensor thread and a packet worker) waits for that worker to match the
+ * flow to the socket, and is written with the flow's `flow_id` when it
+ * did. Only EVE waits:
  * fast.log and unified2 are written at once (without the process).
  * Counter: correlation.alerts_delayed.
  */

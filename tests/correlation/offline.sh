@@ -6,7 +6,10 @@
 # the proc.name / proc.exe rules of http.rules. Each request's alert and
 # each TCP flow record must carry its client's process, no rule may see a
 # request as another program's, and the final stats must count every flow
-# attributed and none unresolved.
+# attributed and none unresolved. System-call rules on the same sockets:
+# curl's connect (sid 20) and every accept (sid 22) alert with the flow_id
+# and community_id of their connection's flow, and the flowbit that sid 20
+# sets on curl's flows lets sid 21 alert on their requests, and on no other.
 set -u
 srcdir=${srcdir:-.}
 NIGHTJAR=${NIGHTJAR:-./nightjar}
@@ -32,9 +35,12 @@ for line in open(sys.argv[1]):
     prog, pid, port, exe = line.split()
     clients[int(port)] = (prog, int(pid), exe)
 alerts, flows, stats = collections.defaultdict(list), {}, None
+linked = collections.defaultdict(list)     # sids 20-22 by client port
 for line in open(sys.argv[2]):
     e = json.loads(line)
-    if e["event_type"] == "alert":
+    if e["event_type"] == "alert" and e["alert"]["signature_id"] >= 20:
+        linked[e.get("src_port")].append(e)
+    elif e["event_type"] == "alert":
         alerts[e.get("src_port")].append(e)
     elif e["event_type"] == "flow" and e.get("proto") == "TCP":
         flows[e["src_port"]] = e
@@ -57,6 +63,23 @@ for port, (prog, pid, exe) in sorted(clients.items()):
         bad.append("%s flow from port %d names %s" % (prog, port, f.get("process")))
     else:
         print("%-8s pid %d port %d: alert %s and flow name %s" % (prog, pid, port, sids, exe))
+for port, (prog, pid, exe) in sorted(clients.items()):
+    f = flows.get(port, {})
+    got = sorted(a["alert"]["signature_id"] for a in linked.get(port, []))
+    want = [20, 21, 22] if prog == "curl" else [22]
+    if got != want:
+        bad.append("%s port %d: socket-event alerts %s, want %s" % (prog, port, got, want))
+    for a in linked.get(port, []):
+        if (a.get("flow_id"), a.get("community_id")) != (f.get("flow_id"), f.get("community_id")):
+            bad.append("sid %d of port %d: flow_id %s community_id %s, flow has %s %s" %
+                       (a["alert"]["signature_id"], port, a.get("flow_id"), a.get("community_id"),
+                        f.get("flow_id"), f.get("community_id")))
+print("socket-event alerts: %d, all with their flow's flow_id" %
+      sum(len(v) for k, v in linked.items() if k in clients))
+# the sample's readiness probe connects too (python3, not a client)
+probes = [a for k, v in linked.items() if k not in clients for a in v]
+if any(a["alert"]["signature_id"] != 22 for a in probes):
+    bad.append("socket-event alerts of other ports: %s" % [(a.get("src_port"), a["alert"]["signature_id"]) for a in probes])
 extra = set(alerts) - set(clients)
 if extra:
     bad.append("alerts of other ports: %s" % sorted(extra))

@@ -4,8 +4,13 @@
 # namespace curl, perl, python3 and bash /dev/tcp make 1,000 HTTP
 # connections to a python3 http.server (tests/correlation/lib.sh), each
 # noting its pid and local port. At least 99.5% of those flows must name
-# the right pid and exe in their EVE flow record. Prints the ratio and the
-# correlation counters. Skips (77) when not root or when the sensor cannot
+# the right pid and exe in their EVE flow record. With the rules of
+# tests/correlation/http.rules, at least 99.5% of curl's connects (sid 20)
+# and of the server's accepts (sid 22) must alert with the flow_id of their
+# connection, and the flowbit sid 20 sets must never reach another
+# program's flow (sid 21; how many curl requests it reaches in time is
+# printed: the request may be inspected before the sensor thread has seen
+# the connect). Prints the ratios and the correlation counters. Skips (77) when not root or when the sensor cannot
 # start.
 set -u
 srcdir=${srcdir:-.}
@@ -34,6 +39,7 @@ trap 'exit 1' INT TERM HUP
 cor_setup
 mkdir -p "$TMP/log" "$TMP/www"
 ip netns exec "$COR_NSB" "$NIGHTJAR" --sensor -c "$srcdir/nightjar.yaml" -i "$COR_VB" --workers 1 \
+	-S "$srcdir/tests/correlation/http.rules" \
 	-l "$TMP/log" -k none --set unix-command.enabled=no --set detect.sgh-mpm-caching=no \
 	2>"$TMP/err" &
 nj_pid=$!
@@ -75,22 +81,29 @@ for line in open(clients):
     want.append((prog, int(pid), int(lport)))
 # flow records by client port (a port may be used again by a later client)
 flows, stats, nflows = collections.defaultdict(list), None, 0
+linked = collections.defaultdict(set)   # sid -> flow_ids of socket-event alerts
 for line in open(eve):
     e = json.loads(line)
     if e.get("event_type") == "flow" and e.get("proto") == "TCP" and \
             e.get("dest_ip") == server and e.get("dest_port") == port:
-        flows[e["src_port"]].append(e.get("process") or {})
+        p = dict(e.get("process") or {})
+        p["flow_id"] = e["flow_id"]
+        flows[e["src_port"]].append(p)
         nflows += 1
+    elif e.get("event_type") == "alert" and e["alert"]["signature_id"] in (20, 21, 22):
+        linked[e["alert"]["signature_id"]].add(e.get("flow_id"))
     elif e.get("event_type") == "stats":
         stats = e["stats"]
 good, bad = collections.Counter(), collections.Counter()
 shown = collections.Counter()
+flow_ids = collections.defaultdict(set)      # program -> its flows' ids
 for prog, pid, lport in want:
     cands = flows.get(lport, [])
     hit = [p for p in cands if p.get("pid") == pid and p.get("exe") == exes[prog]]
     if hit:
         cands.remove(hit[0])
         good[prog] += 1
+        flow_ids[prog].add(hit[0]["flow_id"])
         continue
     bad[prog] += 1
     if shown[prog] < 5:
@@ -106,7 +119,23 @@ for prog in sorted(set(good) | set(bad)):
 print("attributed to the right pid and exe: %.2f%%" % (100 * ratio))
 corr = (stats or {}).get("correlation", {})
 print("counters: %s" % ", ".join("%s %s" % kv for kv in sorted(corr.items())))
+fails = []
 if n != expected:
-    print("FAIL: %d client connections noted their pid and port, want %d" % (n, expected))
-sys.exit(0 if n == expected and ratio >= 0.995 else "FAIL: attribution below 99.5%")
+    fails.append("%d client connections noted their pid and port, want %d" % (n, expected))
+if ratio < 0.995:
+    fails.append("attribution below 99.5%")
+curl, every = flow_ids["curl"], set().union(*flow_ids.values()) if flow_ids else set()
+def share(ids, of):
+    return len(ids & of) / len(of) if of else 0
+r20, r22 = share(linked[20], curl), share(linked[22], every)
+print("curl connects alerting with their flow_id: %d of %d (%.2f%%)" % (len(linked[20] & curl), len(curl), 100 * r20))
+print("accepts alerting with their flow_id: %d of %d (%.2f%%)" % (len(linked[22] & every), len(every), 100 * r22))
+print("curl requests seen with the connect's flowbit (sid 21): %d of %d" % (len(linked[21] & curl), len(curl)))
+if r20 < 0.995 or r22 < 0.995:
+    fails.append("socket-event alerts without their flow's flow_id")
+if linked[21] - curl:
+    fails.append("the flowbit of curl's connects reached %d other flows" % len(linked[21] - curl))
+for f in fails:
+    print("FAIL: " + f)
+sys.exit(1 if fails else 0)
 PY
