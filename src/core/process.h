@@ -59,7 +59,7 @@ void nj_proc_owner_unref(struct nj_proc_owner *o);
 
 /* Whether flows may get an owner: set once the first socket event is seen
  * (the socket map, preprocessors/sockmap.c); the outputs then let alerts of
- * unresolved flows wait for it (output/eve_hold.c). */
+ * unresolved flows wait for it (output/hold.c). */
 void nj_correlation_set_active(bool on);
 bool nj_correlation_active(void);
 

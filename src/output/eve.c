@@ -19,7 +19,7 @@
 #include "decode/event_list.h"
 #include "output/community_id.h"
 #include "output/eve.h"
-#include "output/eve_hold.h"
+#include "output/hold.h"
 #include "output/eve_int.h"
 
 /* Decoder event names by enum nj_decode_event value (0 is "none"). Built
@@ -641,12 +641,45 @@ void nj_eve_write_alert(struct nj_eve *e, const struct nj_alert *a)
 
 	if (!e || !j || !e->opts.alert)
 		return;
-	/* earlier alerts that may go now go first, in order */
-	nj_eve_release(e, (int64_t)a->ts.tv_sec * 1000000 + a->ts.tv_usec, NULL);
 	int rc = nj_eve_format_alert(&e->opts, j, a);
-	if (rc == 0 && nj_eve_hold(a, j))
+	if (rc == 0 && nj_hold_keep(a, j->buf, j->len, NJ_HOLD_EVE, 0, 0))
 		return;
 	nj_eve_emit(e, j, rc);
+}
+
+/* The members of an object (rendered in p) appended to the record in j. */
+static void append_members(struct nj_json *j, const struct nj_json *p)
+{
+	if (!p->oom && p->len > 2) {
+		nj_json_raw(j, ",", 1);
+		nj_json_raw(j, p->buf + 1, p->len - 2);
+	}
+}
+
+/* A kept alert with what it waited for put before its closing brace:
+ * `"process":{...}`, or its socket's `"flow_id":N`. */
+void nj_eve_finish(struct nj_eve *e, const struct nj_held *h)
+{
+	struct nj_json *j = nj_eve_thread_json();
+	const struct nj_proc_owner *o = nj_held_owner(h);
+	uint64_t flow_id = nj_held_flow_id(h);
+	struct nj_json p;
+
+	if (!e || !j || h->len < 2)
+		return;
+	nj_json_reset(j);
+	nj_json_raw(j, (const char *)h->rec, h->len - 1);
+	nj_json_init(&p);
+	nj_json_object_open(&p, NULL);
+	if (o)
+		nj_json_process(&p, &o->p, NULL);
+	if (flow_id)
+		nj_json_uint(&p, "flow_id", flow_id);
+	nj_json_object_close(&p);
+	append_members(j, &p);
+	nj_json_free(&p);
+	nj_json_raw(j, "}", 1);
+	nj_eve_emit(e, j, 0);
 }
 
 void nj_eve_write_flow(struct nj_eve *e, const struct nj_flow *f)

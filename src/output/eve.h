@@ -92,6 +92,9 @@ int nj_eve_format_drop(const struct nj_eve_opts *o, struct nj_json *j, const str
 /* Writers: format and write to the sinks; failures are counted in
  * output.errors. Safe from any thread. */
 void nj_eve_write_alert(struct nj_eve *e, const struct nj_alert *a);
+/* Writes a kept alert (output/hold.h) with what it waited for. */
+struct nj_held;
+void nj_eve_finish(struct nj_eve *e, const struct nj_held *h);
 void nj_eve_write_flow(struct nj_eve *e, const struct nj_flow *f);
 void nj_eve_write_stats(struct nj_eve *e, const struct timeval *now, uint64_t uptime);
 void nj_eve_write_tx(struct nj_eve *e, const struct nj_packet *p, const struct nj_app_tx *tx);

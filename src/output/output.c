@@ -13,7 +13,7 @@
 #include "core/log.h"
 #include "core/packet.h"
 #include "output/eve.h"
-#include "output/eve_hold.h"
+#include "output/hold.h"
 #include "output/fastlog.h"
 #include "output/output.h"
 #include "output/unified2.h"
@@ -30,8 +30,19 @@ static struct {
 
 static bool registered;
 
+/* A kept alert goes to the output that kept it, as it is now. */
+static void finish(const struct nj_held *h, void *arg)
+{
+	if (h->kind == NJ_HOLD_EVE)
+		nj_eve_finish(out.eve, h);
+	else
+		nj_unified2_finish(out.u2, h);
+}
+
 static void on_alert(struct nj_worker *w, const struct nj_alert *a, void *arg)
 {
+	/* earlier alerts that may go now go first, in order */
+	nj_hold_release((int64_t)a->ts.tv_sec * 1000000 + a->ts.tv_usec, NULL, finish, NULL);
 	nj_eve_write_alert(out.eve, a);
 	nj_fastlog_write(out.fast, a);
 	nj_unified2_write(out.u2, a);
@@ -39,13 +50,14 @@ static void on_alert(struct nj_worker *w, const struct nj_alert *a, void *arg)
 
 static void on_flow_end(struct nj_worker *w, struct nj_flow *f)
 {
-	nj_eve_release(out.eve, INT64_MIN, f);
+	nj_hold_release(INT64_MIN, f, finish, NULL);
 	nj_eve_write_flow(out.eve, f);
 }
 
 void nj_output_release(const struct timeval *now)
 {
-	nj_eve_release(out.eve, now ? (int64_t)now->tv_sec * 1000000 + now->tv_usec : INT64_MAX, NULL);
+	nj_hold_release(now ? (int64_t)now->tv_sec * 1000000 + now->tv_usec : INT64_MAX, NULL, finish,
+			NULL);
 }
 
 int nj_output_init(const struct nj_config *cfg, const char *log_dir, int linktype)
@@ -55,7 +67,7 @@ int nj_output_init(const struct nj_config *cfg, const char *log_dir, int linktyp
 
 	nj_output_fini();
 	out.linktype = linktype;
-	nj_eve_hold_config(cfg);
+	nj_hold_config(cfg);
 	if (nj_config_get_bool(cfg, "outputs.eve.enabled", true) &&
 	    !(out.eve = nj_eve_new(cfg, log_dir, err, sizeof(err))))
 		goto fail;

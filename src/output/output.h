@@ -45,9 +45,9 @@ void nj_output_drop(struct nj_worker *w, const struct nj_packet *p);
  * hook stay registered but do nothing until the next nj_output_init(). */
 void nj_output_fini(void);
 
-/* Writes the EVE alerts waiting for their flow's process that are due at
- * now (event time), all of them when now is NULL (eve_hold.h); on the
- * worker's thread. */
+/* Writes the alerts waiting for their flow's process (or their socket's
+ * flow) that may go at now (event time), all of them when now is NULL
+ * (hold.h); on the worker's thread. */
 void nj_output_release(const struct timeval *now);
 
 #endif

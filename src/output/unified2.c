@@ -34,8 +34,10 @@
 #include "core/flow.h"
 #include "core/packet.h"
 #include "core/process.h"
+#include "core/socklink.h"
 #include "core/syscall.h"
 #include "output/community_id.h"
+#include "output/hold.h"
 #include "output/unified2.h"
 
 #define EXTRA_EVENT_TYPE 4
@@ -203,18 +205,25 @@ static void put_tx_extras(struct wbuf *b, const struct nj_unified2 *u, uint32_t 
 		put_extra(b, u, event_id, a, NJ_U2_EXTRA_HTTP_HOSTNAME, v.ptr, v.len);
 }
 
+static void put_flow_id(struct wbuf *b, const struct nj_unified2 *u, uint32_t event_id,
+			const struct nj_alert *a, uint64_t flow_id)
+{
+	uint8_t id[8];
+
+	for (int i = 0; i < 8; i++)
+		id[i] = (uint8_t)(flow_id >> (56 - 8 * i));
+	put_extra(b, u, event_id, a, NJ_U2_EXTRA_NJ_FLOW_ID, id, 8);
+}
+
 static void put_flow_extras(struct wbuf *b, const struct nj_unified2 *u, uint32_t event_id,
 			    const struct nj_alert *a)
 {
 	const struct nj_flow *f = a->flow ? a->flow : (a->p ? a->p->flow : NULL);
 	const struct nj_packet *p = a->p;
+	uint64_t link_id = !f && a->sc ? nj_sock_link_flow_id(a->sc->link) : 0;
 
-	if (f) {
-		uint8_t id[8];
-		for (int i = 0; i < 8; i++)
-			id[i] = (uint8_t)(f->flow_id >> (56 - 8 * i));
-		put_extra(b, u, event_id, a, NJ_U2_EXTRA_NJ_FLOW_ID, id, 8);
-	}
+	if (f || link_id)
+		put_flow_id(b, u, event_id, a, f ? f->flow_id : link_id);
 	if (u->community_id && p && (p->ip_ver == 4 || p->ip_ver == 6)) {
 		char cid[NJ_COMMUNITY_ID_LEN];
 		bool icmp = p->proto == 1 || p->proto == 58;
@@ -265,8 +274,10 @@ static void put_process_extras(struct wbuf *b, const struct nj_unified2 *u, uint
 	}
 }
 
-long nj_unified2_build(const struct nj_unified2 *u, uint32_t event_id, const struct nj_alert *a,
-		       uint8_t *out, size_t cap, size_t *need)
+/* The records of alert a; a packet alert that will wait for its flow's
+ * process (output/hold.h) gets its process records when it is finished. */
+static long build(const struct nj_unified2 *u, uint32_t event_id, const struct nj_alert *a,
+		  uint8_t *out, size_t cap, size_t *need, bool held)
 {
 	struct wbuf b = { .p = out, .cap = cap };
 
@@ -277,10 +288,17 @@ long nj_unified2_build(const struct nj_unified2 *u, uint32_t event_id, const str
 		put_packet(&b, u, event_id, a);
 	put_tx_extras(&b, u, event_id, a);
 	put_flow_extras(&b, u, event_id, a);
-	put_process_extras(&b, u, event_id, a);
+	if (!held || a->sc)
+		put_process_extras(&b, u, event_id, a);
 	if (need)
 		*need = b.len;
 	return b.len <= cap ? (long)b.len : -ENOSPC;
+}
+
+long nj_unified2_build(const struct nj_unified2 *u, uint32_t event_id, const struct nj_alert *a,
+		       uint8_t *out, size_t cap, size_t *need)
+{
+	return build(u, event_id, a, out, cap, need, false);
 }
 
 static int errors_id = -1;
@@ -377,6 +395,30 @@ static int append(struct nj_unified2 *u, size_t len)
 	return -e;
 }
 
+/* With the lock held: n bytes of u->buf to the current file (rolled at
+ * the limit); 0 or -errno. */
+static int write_out(struct nj_unified2 *u, size_t n)
+{
+	int rc = 0;
+
+	if (u->fd < 0 || (u->size > 0 && u->size + (uint64_t)n > u->limit))
+		rc = open_next(u);
+	return rc == 0 ? append(u, n) : rc;
+}
+
+/* With the lock held: u->buf holds at least need bytes. */
+static bool room(struct nj_unified2 *u, size_t need)
+{
+	if (need <= u->cap)
+		return true;
+	uint8_t *nb = realloc(u->buf, need);
+	if (!nb)
+		return false;
+	u->buf = nb;
+	u->cap = need;
+	return true;
+}
+
 void nj_unified2_write(struct nj_unified2 *u, const struct nj_alert *a)
 {
 	size_t need = 0;
@@ -385,26 +427,51 @@ void nj_unified2_write(struct nj_unified2 *u, const struct nj_alert *a)
 
 	if (!u)
 		return;
+	bool held = nj_hold_needed(a);
 	pthread_mutex_lock(&u->lock);
 	u->event_id++;
-	n = nj_unified2_build(u, u->event_id, a, u->buf, u->cap, &need);
-	if (n == -ENOSPC) {
-		uint8_t *nb = realloc(u->buf, need);
-		if (nb) {
-			u->buf = nb;
-			u->cap = need;
-			n = nj_unified2_build(u, u->event_id, a, u->buf, u->cap, &need);
-		}
-	}
-	if (n < 0) {
+	n = build(u, u->event_id, a, u->buf, u->cap, &need, held);
+	if (n == -ENOSPC && room(u, need))
+		n = build(u, u->event_id, a, u->buf, u->cap, &need, held);
+	if (n < 0)
 		rc = (int)n;
-		goto cleanup;
+	else if (!held || !nj_hold_keep(a, u->buf, (size_t)n, NJ_HOLD_UNIFIED2, u->event_id,
+					 (uint32_t)a->ts.tv_sec))
+		rc = write_out(u, (size_t)n);
+	pthread_mutex_unlock(&u->lock);
+	if (rc < 0)
+		count_error();
+}
+
+/* The records a kept alert adds (its flow id, its flow's process) into
+ * out (cap bytes); returns the length they need. */
+static size_t finish_extras(const struct nj_unified2 *u, const struct nj_held *h, uint8_t *out,
+			    size_t cap)
+{
+	struct nj_alert a = { .ts.tv_sec = h->tag[1], .flow = h->flow };
+	struct wbuf b = { .p = out, .cap = cap };
+	uint64_t flow_id = nj_held_flow_id(h);
+
+	if (flow_id)
+		put_flow_id(&b, u, h->tag[0], &a, flow_id);
+	if (nj_held_owner(h))
+		put_process_extras(&b, u, h->tag[0], &a);
+	return b.len;
+}
+
+void nj_unified2_finish(struct nj_unified2 *u, const struct nj_held *h)
+{
+	int rc = -ENOMEM;
+
+	if (!u)
+		return;
+	pthread_mutex_lock(&u->lock);
+	size_t extra = finish_extras(u, h, NULL, 0);
+	if (room(u, h->len + extra)) {
+		memcpy(u->buf, h->rec, h->len);
+		finish_extras(u, h, u->buf + h->len, extra);
+		rc = write_out(u, h->len + extra);
 	}
-	if (u->fd < 0 || (u->size > 0 && u->size + (uint64_t)n > u->limit))
-		rc = open_next(u);
-	if (rc == 0)
-		rc = append(u, (size_t)n);
-cleanup:
 	pthread_mutex_unlock(&u->lock);
 	if (rc < 0)
 		count_error();

@@ -65,5 +65,9 @@ long nj_unified2_build(const struct nj_unified2 *u, uint32_t event_id, const str
  * file with one write, rolling to a new file first when the limit would be
  * passed. Failures count in output.errors. Thread-safe. */
 void nj_unified2_write(struct nj_unified2 *u, const struct nj_alert *a);
+/* Writes a kept alert (output/hold.h) with what it waited for: its flow's
+ * process records, or its socket's flow id. */
+struct nj_held;
+void nj_unified2_finish(struct nj_unified2 *u, const struct nj_held *h);
 
 #endif

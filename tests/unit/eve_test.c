@@ -21,7 +21,7 @@
 #include "output/community_id.h"
 #include "core/process.h"
 #include "output/eve.h"
-#include "output/eve_hold.h"
+#include "output/hold.h"
 #include "output_fixture.h"
 
 static struct nj_eve_opts all_on(void)
@@ -536,7 +536,12 @@ static void count_alerts(const char *dir, int *alerts, int *with_process)
 	truncate(path, 0);
 }
 
-/* An alert of a flow without its process waits for it (eve_hold.h): written
+static void finish_eve(const struct nj_held *h, void *arg)
+{
+	nj_eve_finish(arg, h);
+}
+
+/* An alert of a flow without its process waits for it (hold.h): written
  * with the process when the flow gets one, without it when the delay
  * passes, at once when the flow ends. */
 static void test_alert_waits_for_process(void **state)
@@ -552,7 +557,7 @@ static void test_alert_waits_for_process(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	fx_init(&x, false);
-	nj_eve_hold_config(cfg);
+	nj_hold_config(cfg);
 	nj_correlation_set_active(true);
 	struct nj_eve *e = nj_eve_new(cfg, dir, err, sizeof(err));
 	assert_non_null(e);
@@ -562,11 +567,11 @@ static void test_alert_waits_for_process(void **state)
 	assert_int_equal(n, 0);
 	x.f.owner = nj_proc_owner_new(&proc, NULL);
 	x.f.owner_match = NJ_SM_LISTENER;
-	nj_eve_release(e, (int64_t)x.a.ts.tv_sec * 1000000, NULL);
+	nj_hold_release((int64_t)x.a.ts.tv_sec * 1000000, NULL, finish_eve, e);
 	count_alerts(dir, &n, &np);
 	assert_int_equal(n, 0);         /* a listener may yet give way */
 	x.f.owner_match = NJ_SM_CONNECTED;
-	nj_eve_release(e, (int64_t)x.a.ts.tv_sec * 1000000, NULL);
+	nj_hold_release((int64_t)x.a.ts.tv_sec * 1000000, NULL, finish_eve, e);
 	count_alerts(dir, &n, &np);
 	assert_int_equal(n, 1);
 	assert_int_equal(np, 1);
@@ -575,16 +580,16 @@ static void test_alert_waits_for_process(void **state)
 	x.f.owner = NULL;
 	x.f.owner_match = NJ_SM_NONE;
 	nj_eve_write_alert(e, &x.a);
-	nj_eve_release(e, (int64_t)x.a.ts.tv_sec * 1000000 + 100000, NULL);
+	nj_hold_release((int64_t)x.a.ts.tv_sec * 1000000 + 100000, NULL, finish_eve, e);
 	count_alerts(dir, &n, &np);
 	assert_int_equal(n, 0);
-	nj_eve_release(e, (int64_t)x.a.ts.tv_sec * 1000000 + x.a.ts.tv_usec + 300000, NULL);
+	nj_hold_release((int64_t)x.a.ts.tv_sec * 1000000 + x.a.ts.tv_usec + 300000, NULL, finish_eve, e);
 	count_alerts(dir, &n, &np);
 	assert_int_equal(n, 1);
 	assert_int_equal(np, 0);
 	/* the flow ends: written at once */
 	nj_eve_write_alert(e, &x.a);
-	nj_eve_release(e, INT64_MIN, &x.f);
+	nj_hold_release(INT64_MIN, &x.f, finish_eve, e);
 	count_alerts(dir, &n, &np);
 	assert_int_equal(n, 1);
 	nj_correlation_set_active(false);

@@ -17,6 +17,9 @@
 #include <cmocka.h>
 
 #include "core/config.h"
+#include "core/flow.h"
+#include "core/process.h"
+#include "output/hold.h"
 #include "output/unified2.h"
 #include "output_fixture.h"
 
@@ -225,6 +228,94 @@ static void test_rolling(void **state)
 	nj_config_free(cfg);
 }
 
+static void finish_u2(const struct nj_held *h, void *arg)
+{
+	nj_unified2_finish(arg, h);
+}
+
+/* The records of the one unified2 file in dir (emptied after), or 0 bytes. */
+static size_t read_file(const char *dir, uint8_t *buf, size_t cap)
+{
+	char path[512];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "unified2.alert.", 15)) {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			FILE *f = fopen(path, "rb");
+			assert_non_null(f);
+			n = fread(buf, 1, cap, f);
+			fclose(f);
+			assert_int_equal(truncate(path, 0), 0);
+		}
+	closedir(d);
+	return n;
+}
+
+/* Whether the records hold an extra-data record of type t. */
+static bool has_extra(const uint8_t *b, size_t n, uint32_t t)
+{
+	for (size_t off = 0; off + 8 <= n;) {
+		uint32_t type = (uint32_t)b[off] << 24 | b[off + 1] << 16 | b[off + 2] << 8 | b[off + 3];
+		uint32_t len = (uint32_t)b[off + 4] << 24 | b[off + 5] << 16 | b[off + 6] << 8 | b[off + 7];
+		if (type == NJ_U2_EXTRA_DATA && off + 8 + 32 <= n &&
+		    ((uint32_t)b[off + 28] << 24 | b[off + 29] << 16 | b[off + 30] << 8 | b[off + 31]) == t)
+			return true;
+		off += 8 + len;
+	}
+	return false;
+}
+
+/* An alert of a flow whose process is not known yet waits (output/hold.h)
+ * and is written with the process records once the flow has one; one that
+ * is due goes without them. */
+static void test_alert_waits_for_process(void **state)
+{
+	char dir[] = "/tmp/nj-u2w-XXXXXX", err[256];
+	struct nj_config *cfg = nj_config_new();
+	struct nj_process proc = { .pid = 77, .name = "curl", .exe = "/usr/bin/curl", .cmdline = "curl x",
+				    .cwd = "/", .user = "root", .tty = "", .container_id = "" };
+	struct fixture x;
+	uint8_t buf[4096];
+	int64_t t;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	fx_init(&x, false);
+	t = (int64_t)x.a.ts.tv_sec * 1000000 + x.a.ts.tv_usec;
+	nj_hold_config(cfg);
+	nj_correlation_set_active(true);
+	struct nj_unified2 *u = nj_unified2_new(cfg, dir, NJ_LINKTYPE_ETHERNET, err, sizeof(err));
+	assert_non_null(u);
+	nj_unified2_write(u, &x.a);
+	nj_hold_release(t, NULL, finish_u2, u);
+	assert_int_equal(read_file(dir, buf, sizeof(buf)), 0);
+	x.f.owner = nj_proc_owner_new(&proc, NULL);
+	x.f.owner_match = NJ_SM_CONNECTED;
+	nj_hold_release(t, NULL, finish_u2, u);
+	size_t n = read_file(dir, buf, sizeof(buf));
+	assert_int_equal(n, 253 + 4 * 40 + 12 + 4 + 13 + 6);
+	assert_true(has_extra(buf, n, NJ_U2_EXTRA_NJ_PROC_NAME));
+	/* never resolved: due after the delay, written without them */
+	nj_proc_owner_unref(x.f.owner);
+	x.f.owner = NULL;
+	x.f.owner_match = NJ_SM_NONE;
+	nj_unified2_write(u, &x.a);
+	nj_hold_release(t + 300000, NULL, finish_u2, u);
+	n = read_file(dir, buf, sizeof(buf));
+	assert_int_equal(n, 253);
+	assert_false(has_extra(buf, n, NJ_U2_EXTRA_NJ_PROC_NAME));
+	nj_correlation_set_active(false);
+	nj_unified2_free(u);
+	off_t total;
+	count_files(dir, &total);
+	rmdir(dir);
+	nj_config_free(cfg);
+}
+
 /* Alerts for the reader round trip: a mix of IPv4/IPv6, TCP/UDP/ICMP. */
 static int write_for_reader(const char *dir)
 {
@@ -268,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_icmp_extras),
 		cmocka_unit_test(test_syscall_alert_zero_addresses),
 		cmocka_unit_test(test_rolling),
+		cmocka_unit_test(test_alert_waits_for_process),
 	};
 
 	if (dir)
