@@ -28,6 +28,7 @@ static const struct {
 	{ "irix", NJ_POLICY_BSD },
 	{ "windows2k3", NJ_POLICY_WINDOWS },
 	{ "vista", NJ_POLICY_FIRST },
+	{ "old-solaris", NJ_POLICY_FIRST },     /* never takes new data, streams and fragments */
 	{ "hpux11", NJ_POLICY_SOLARIS },
 };
 

@@ -91,16 +91,22 @@ static int queue_piece(struct nj_reasm_mem *m, struct nj_seg **link, uint64_t of
 	return 0;
 }
 
-/* Inspected data is gone except the raw context, which ends at raw_off: a
- * retransmission over it can still be told apart. */
+/* Inspected data is gone except the raw context, which ends at raw_off:
+ * the bytes [*have, raw_off) are still held, at the returned pointer. */
+static const uint8_t *held_context(const struct nj_reasm *r, uint64_t *have)
+{
+	*have = r->raw_off - r->raw.run;
+	return r->raw.buf + (r->raw.len - r->raw.run);
+}
+
+/* A retransmission over the held context can still be told apart. */
 static bool old_data_differs(const struct nj_reasm *r, uint64_t off, uint64_t end,
 			     const uint8_t *data)
 {
-	uint32_t n = r->raw.run;
-	uint64_t have = r->raw_off - n;
+	uint64_t have;
+	const uint8_t *ctx = held_context(r, &have);
 	uint64_t from = off > have ? off : have;
 	uint64_t to = end < r->raw_off ? end : r->raw_off;
-	const uint8_t *ctx = r->raw.buf + (r->raw.len - n);
 
 	return from < to && memcmp(ctx + (from - have), data + (from - off), to - from) != 0;
 }
@@ -404,6 +410,49 @@ int nj_reasm_raw_deliver(struct nj_reasm *r, struct nj_reasm_mem *m, uint32_t ct
 		r->next_off = r->raw_off;
 		r->gap = true;
 	}
+	return 1;
+}
+
+/* Copies the part of src, data of [from, to), that lies in [off, end)
+ * into dst, data of [off, end). */
+static void copy_common(const uint8_t *src, uint64_t from, uint64_t to, uint8_t *dst,
+			uint64_t off, uint64_t end)
+{
+	uint64_t a = from > off ? from : off;
+	uint64_t b = to < end ? to : end;
+
+	if (a < b)
+		memcpy(dst + (a - off), src + (a - from), b - a);
+}
+
+void nj_reasm_peek(const struct nj_reasm *r, uint64_t off, uint8_t *buf, uint32_t len)
+{
+	uint64_t end = off + len, have;
+	const uint8_t *ctx = held_context(r, &have);
+
+	copy_common(ctx, have, r->raw_off, buf, off, end);
+	for (const struct nj_seg *s = r->head; s && s->off < end; s = s->next)
+		copy_common(s->data, s->off, s->off + s->len, buf, off, end);
+}
+
+int nj_reasm_raw_again(struct nj_reasm *r, uint32_t ctx_max, uint64_t off,
+		       struct nj_stream_chunk *c)
+{
+	uint64_t have;
+	const uint8_t *ctx = held_context(r, &have);
+
+	if (off < have || off >= r->raw_off || r->blocks_cap == 0)
+		return 0;
+	uint64_t start = off - have > ctx_max ? off - ctx_max : have;
+	c->data = ctx + (start - have);
+	c->len = (uint32_t)(r->raw_off - start);
+	c->new_off = (uint32_t)(off - start);
+	c->offset = start;
+	c->flow_end = false;
+	c->has_gap = false;
+	r->blocks[0] = (struct nj_stream_block){ 0, c->len, 0 };
+	c->nblocks = 1;
+	c->blocks = r->blocks;
 	return 1;
 }
 

@@ -102,6 +102,21 @@ int nj_reasm_deliver(struct nj_reasm *r, struct nj_reasm_mem *m, uint32_t ctx_ma
 int nj_reasm_raw_deliver(struct nj_reasm *r, struct nj_reasm_mem *m, uint32_t ctx_max,
 			 uint64_t limit, struct nj_stream_chunk *c);
 
+/* Overwrites buf[0..len), the data of stream offsets [off, off + len), with
+ * the bytes the stream keeps there: queued data and the inspected bytes
+ * still held as raw context. Bytes it does not hold (inspected before the
+ * context, or never queued) are left as they are. */
+void nj_reasm_peek(const struct nj_reasm *r, uint64_t off, uint8_t *buf, uint32_t len);
+
+/* A raw window for data sent again at off, before raw_off (inline mode
+ * inspects every packet's data in the stream, as kept): the held context
+ * from up to ctx_max bytes before off to raw_off, in which the bytes from
+ * off on count as new. Changes nothing queued; c->data points into r and is
+ * valid until the next call on r. Returns 1 with a chunk, 0 when the held
+ * context does not cover off. */
+int nj_reasm_raw_again(struct nj_reasm *r, uint32_t ctx_max, uint64_t off,
+		       struct nj_stream_chunk *c);
+
 /* Frees the segments and the buffer (r itself is the caller's). */
 void nj_reasm_free(struct nj_reasm *r, struct nj_reasm_mem *m);
 

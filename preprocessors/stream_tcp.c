@@ -14,6 +14,7 @@
 #include "preprocessors/host_policy.h"
 #include "decode/events.h"
 #include "preprocessors/stream.h"
+#include "preprocessors/stream_inline.h"
 #include "preprocessors/stream_reassembly.h"
 
 /* One side of the session: the bytes that side sends. d[0] is the client's
@@ -42,6 +43,9 @@ struct stream_thread {
 	struct nj_stream_chunk chunk;   /* in order, for the parsers */
 	struct nj_stream_chunk raw;     /* raw window, for stream rules */
 	void *scratch;          /* p->worker of the packets handled, for pseudo-packets */
+	struct nj_pkt_copy rewritten;   /* inline mode: the packet as normalised */
+	bool resent;            /* inline mode: this packet's data starts before the */
+	uint64_t resent_off;    /* raw window's progress, at this offset */
 };
 
 static struct {
@@ -99,8 +103,12 @@ static void update_mem(struct stream_thread *th)
 	}
 }
 
+/* Inline, whatever the target: the stream keeps the bytes it accepted
+ * first and later copies are rewritten to them (stream_inline.h). */
 static int policy_for(const struct nj_flow *f)
 {
+	if (conf.inline_mode)
+		return NJ_POLICY_FIRST;
 	const struct nj_host_policy_entry *e = nj_host_policy_find(&conf.hosts, &f->server);
 	return e ? e->policy : conf.policy;
 }
@@ -336,6 +344,20 @@ static bool data_accepted(const struct tcp_session *s, const struct nj_packet *p
 	return s->state >= NJ_TCP_SYN_RECV;
 }
 
+/* Inline mode: the packet carries what the stream kept, and data sent
+ * again is inspected again, in the stream (deliver). */
+static void inline_data(struct stream_thread *th, struct nj_packet *p, const struct nj_reasm *r,
+			uint64_t off, unsigned res)
+{
+	/* without memory for the copy the packet passes as captured */
+	if (res & NJ_REASM_OVERLAP_DIFF)
+		(void)nj_stream_inline_normalise(p, &th->rewritten, r, off);
+	if ((p->flags & NJ_PKT_IN_STREAM) && off < r->raw_off) {
+		th->resent = true;
+		th->resent_off = off;
+	}
+}
+
 static void handle_data(struct stream_thread *th, struct tcp_session *s, struct nj_packet *p,
 			int me)
 {
@@ -359,6 +381,8 @@ static void handle_data(struct stream_thread *th, struct tcp_session *s, struct 
 		nj_counter_add(ctr.seg_memcap_drop, 1);
 	else if (!(res & NJ_REASM_DEPTH) && p->payload_len)
 		p->flags |= NJ_PKT_IN_STREAM;
+	if (conf.inline_mode)
+		inline_data(th, p, &a->r, off, res);
 	if (res & NJ_REASM_OVERLAP)
 		nj_counter_add(ctr.overlap, 1);
 	if (res & NJ_REASM_OVERLAP_DIFF) {
@@ -437,6 +461,26 @@ static bool raw_limit(const struct tcp_session *s, int me, uint64_t *limit)
 	return true;
 }
 
+/* Inline mode, a packet that sent inspected data again: stream rules see it
+ * in the stream as kept, its bytes counting as new. When the packet also
+ * brought new data, the window built for that data starts the new part at
+ * the packet's first byte if the context reaches back to it; otherwise a
+ * window of the held context is built (nj_reasm_raw_again). */
+static void deliver_resent(struct stream_thread *th, struct nj_reasm *r, struct nj_packet *p)
+{
+	uint64_t off = th->resent_off;
+
+	if (p->raw_stream) {
+		if (off < th->raw.offset + th->raw.new_off)
+			th->raw.new_off = off > th->raw.offset ? (uint32_t)(off - th->raw.offset) : 0;
+		return;
+	}
+	if (nj_reasm_raw_again(r, conf.inspect_overlap, off, &th->raw) == 1) {
+		th->raw.dir = p->dir;
+		p->raw_stream = &th->raw;
+	}
+}
+
 /* Attaches the in-order data this packet made available in its direction,
  * and the raw window: its direction's data up to the raw limit that was
  * not inspected yet (doc/stream.md). */
@@ -459,6 +503,8 @@ static void deliver(struct stream_thread *th, struct nj_flow *f, struct nj_packe
 		th->raw.dir = p->dir;
 		p->raw_stream = &th->raw;
 	}
+	if (th->resent)
+		deliver_resent(th, r, p);
 }
 
 static void dispatch_flush(struct nj_worker *w, struct stream_thread *th, struct nj_flow *f,
@@ -494,6 +540,7 @@ static int stream_handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 		return NJ_BUS_CONTINUE;
 	if (p->worker)
 		th->scratch = p->worker;
+	th->resent = false;
 	if (p->flags & NJ_PKT_L4_CSUM_BAD) {
 		nj_counter_add(ctr.bad_csum, 1);
 		return NJ_BUS_CONTINUE;
@@ -624,7 +671,11 @@ static int stream_thread_init(struct nj_worker *w, void **ctx)
 
 static void stream_thread_fini(struct nj_worker *w, void *ctx)
 {
-	free(ctx);
+	struct stream_thread *th = ctx;
+
+	if (th)
+		nj_pkt_copy_free(&th->rewritten);
+	free(th);
 }
 
 static const struct nj_stage stream_stage = {

@@ -83,6 +83,8 @@ enum nj_pkt_flag {
 	NJ_PKT_CSUM_PARTIAL = 1 << 12, /* the kernel left the checksums to the hardware
 					* (sent by this host) or checked them: nightjar
 					* does not validate them */
+	NJ_PKT_STREAM_MODIFIED = 1 << 13, /* inline mode rewrote the payload to what
+					   * the stream kept (stream_inline.h) */
 };
 
 struct nj_flow;

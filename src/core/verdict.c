@@ -11,7 +11,7 @@
 #include "core/verdict.h"
 
 static bool ips_mode;
-static int c_accepted = -1, c_blocked = -1, c_rules = -1, c_flow = -1;
+static int c_accepted = -1, c_blocked = -1, c_replaced = -1, c_rules = -1, c_flow = -1;
 
 static void register_counters(void)
 {
@@ -19,6 +19,7 @@ static void register_counters(void)
 		return;
 	c_accepted = nj_counter_register("ips.accepted");
 	c_blocked = nj_counter_register("ips.blocked");
+	c_replaced = nj_counter_register("ips.replaced");
 	c_rules = nj_counter_register("ips.drop_reason.rules");
 	c_flow = nj_counter_register("ips.drop_reason.flow_drop");
 }
@@ -67,7 +68,7 @@ void nj_verdict_count(const struct nj_packet *p)
 	if (!ips_mode || (p->flags & NJ_PKT_PSEUDO))
 		return;
 	if (!(p->flags & NJ_PKT_DROP)) {
-		nj_counter_add(c_accepted, 1);
+		nj_counter_add(p->flags & NJ_PKT_STREAM_MODIFIED ? c_replaced : c_accepted, 1);
 		return;
 	}
 	nj_counter_add(c_blocked, 1);

@@ -37,8 +37,9 @@ bool nj_verdict_ips(void);
  * keep the first reason and rule. */
 void nj_packet_drop(struct nj_packet *p, enum nj_drop_reason reason, const struct nj_rule_info *rule);
 
-/* Counts the packet's verdict (ips.accepted or ips.blocked) once it has
- * been through every stage; pseudo-packets have none. */
+/* Counts the packet's verdict (ips.accepted, ips.replaced for a packet
+ * the stream engine rewrote, or ips.blocked) once it has been through
+ * every stage; pseudo-packets have none. */
 void nj_verdict_count(const struct nj_packet *p);
 
 /* "rules", "flow drop": the drop record's reason. */

@@ -73,5 +73,10 @@ bool nj_decode_ipv4_csum_ok(const struct nj_packet *p);
  * zero UDP checksum over IPv4 means "none" and is accepted (RFC 768); over
  * IPv6 it is wrong (RFC 8200 section 8.1). */
 bool nj_decode_l4_csum_ok(const struct nj_packet *p);
+/* The checksum p's TCP header should carry for its current bytes (the
+ * field itself not counted), in host order. False when it cannot be
+ * computed: no whole TCP header over IPv4/IPv6, a fragment, or a
+ * truncated capture. */
+bool nj_decode_tcp_csum(const struct nj_packet *p, uint16_t *csum);
 
 #endif

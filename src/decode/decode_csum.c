@@ -82,3 +82,15 @@ bool nj_decode_l4_csum_ok(const struct nj_packet *p)
 	}
 	return nj_decode_csum_fold(nj_decode_csum_add(sum, p->l4, p->l4_len)) == 0xffff;
 }
+
+bool nj_decode_tcp_csum(const struct nj_packet *p, uint16_t *csum)
+{
+	if (!p->l4 || p->proto != 6 || p->l4_len < 20 || (p->ip_ver != 4 && p->ip_ver != 6) ||
+	    (p->flags & (NJ_PKT_IS_FRAGMENT | NJ_PKT_TRUNCATED)))
+		return false;
+	uint32_t sum = pseudo_header(p, 6, p->l4_len);
+	sum = nj_decode_csum_add(sum, p->l4, 16);       /* up to the checksum field */
+	sum = nj_decode_csum_add(sum, p->l4 + 18, p->l4_len - 18);
+	*csum = (uint16_t)~nj_decode_csum_fold(sum);
+	return true;
+}

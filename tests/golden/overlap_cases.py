@@ -8,6 +8,9 @@ One capture per kind, replayed under one configuration per policy:
                         before, at or after the queued one, ends before, at
                         or after it), before the server acknowledges them;
                         the server's policy comes from host-os-policy
+  tcp-overlap-inline    the same stream in simulated IPS mode: the first
+                        copy is kept whatever the server's policy (last),
+                        and each later copy is rewritten to it
   frag-overlap-POLICY   six UDP datagrams, each in IPv4 fragments of which
                         two overlap in one of those ways; the policy comes
                         from defrag.host-config
@@ -54,6 +57,11 @@ TCP_POLICIES = {
     "old-linux": "11100",
     "solaris":   "01110",
 }
+
+# Inline (IPS) mode: the stream keeps the first copy whatever the target's
+# policy and rewrites each later copy to it (doc/stream.md, Inline mode).
+TCP_INLINE = "00000"
+TCP_INLINE_TARGET = "last"
 
 # -- IPv4 fragments: offsets and lengths in the 24-byte area after the
 # 16 bytes of UDP header and label; "f" fills what neither copy covers.
@@ -149,6 +157,16 @@ def tcp_config(policy):
             "host-os-policy:\n  %s: [%s]\n" % (default_policy(policy), policy, SERVER_NET))
 
 
+def tcp_inline_config():
+    return "ips: simulate\n" + tcp_config(TCP_INLINE_TARGET)
+
+
+def tcp_inline_yaml(rules):
+    """The policy checks, and every new copy counted as a rewritten packet."""
+    text = test_yaml("inline", TCP_INLINE, rules, "overlapping TCP segments in IPS mode")
+    return text + "- stats:\n    ips.replaced: %d\n" % len(TCP_OVERLAPS)
+
+
 # ---------------------------------------------------------------- fragments
 
 FRAG_HEAD, FRAG_AREA, FRAG_TAIL = 16, 24, 8     # UDP header + label, area, trailer
@@ -228,6 +246,8 @@ def main(cases):
         write_case(cases, "tcp-overlap-" + policy, tcp_capture, rules, tcp_rule_text,
                    tcp_config(policy),
                    test_yaml(policy, table, rules, "overlapping TCP segments"))
+    write_case(cases, "tcp-overlap-inline", tcp_capture, rules, tcp_rule_text,
+               tcp_inline_config(), tcp_inline_yaml(rules))
     rules = frag_rules()
     for policy, table in FRAG_POLICIES.items():
         write_case(cases, "frag-overlap-" + policy, frag_capture, rules, frag_rule_text,

@@ -211,6 +211,67 @@ static void test_depth_and_memcap(void **s)
 	nj_reasm_free(&r, &small);
 }
 
+/* What the stream keeps over a range, as inline mode rewrites a packet to:
+ * held context before raw_off, queued bytes after, the rest untouched. */
+static void test_peek(void **s)
+{
+	struct nj_reasm r;
+	struct nj_reasm_mem m = { 0, 0 };
+	struct nj_stream_chunk c;
+	unsigned res;
+	uint8_t buf[16];
+
+	nj_reasm_init(&r, NJ_POLICY_FIRST, 0);
+	nj_reasm_insert(&r, &m, 0, (const uint8_t *)"GOOD", 4, &res);
+	assert_int_equal(nj_reasm_raw_deliver(&r, &m, 100, 4, &c), 1);
+	nj_reasm_insert(&r, &m, 6, (const uint8_t *)"ok", 2, &res);
+	/* a copy over [2, 10): held "OD", nothing at 4..6, queued "ok" */
+	memcpy(buf, "EVILxxYYzz", 10);
+	nj_reasm_insert(&r, &m, 2, buf + 2, 8, &res);
+	assert_true(res & NJ_REASM_OVERLAP_DIFF);
+	memcpy(buf, "EVILxxYYzz", 10);
+	nj_reasm_peek(&r, 2, buf + 2, 8);
+	assert_memory_equal(buf, "EVODxxokzz", 10);
+	/* before the held context nothing is known: left as it is */
+	assert_int_equal(nj_reasm_raw_deliver(&r, &m, 2, 10, &c), 1);
+	memcpy(buf, "abcdefghij", 10);
+	nj_reasm_peek(&r, 0, buf, 10);
+	assert_memory_equal(buf, "abODxxokzz", 10);      /* held: [2, 10) */
+	nj_reasm_free(&r, &m);
+	assert_int_equal(m.used, 0);
+}
+
+/* Data sent again after inspection: a window of the held context in which
+ * the re-sent bytes are new. */
+static void test_raw_again(void **s)
+{
+	struct nj_reasm r;
+	struct nj_reasm_mem m = { 0, 0 };
+	struct nj_stream_chunk c;
+	unsigned res;
+
+	nj_reasm_init(&r, NJ_POLICY_FIRST, 0);
+	assert_int_equal(nj_reasm_raw_again(&r, 100, 0, &c), 0);    /* nothing inspected */
+	nj_reasm_insert(&r, &m, 0, (const uint8_t *)"HEADGOOD", 8, &res);
+	assert_int_equal(nj_reasm_raw_deliver(&r, &m, 100, 8, &c), 1);
+	assert_int_equal(nj_reasm_raw_again(&r, 100, 4, &c), 1);
+	assert_int_equal(c.offset, 0);
+	assert_int_equal(c.len, 8);
+	assert_int_equal(c.new_off, 4);
+	assert_int_equal(c.nblocks, 1);
+	assert_false(c.has_gap);
+	assert_memory_equal(c.data, "HEADGOOD", 8);
+	/* context before the re-sent bytes is bounded by ctx_max */
+	assert_int_equal(nj_reasm_raw_again(&r, 2, 4, &c), 1);
+	assert_int_equal(c.offset, 2);
+	assert_int_equal(c.new_off, 2);
+	assert_memory_equal(c.data, "ADGOOD", 6);
+	/* at or past raw_off there is nothing inspected to repeat */
+	assert_int_equal(nj_reasm_raw_again(&r, 100, 8, &c), 0);
+	nj_reasm_free(&r, &m);
+	assert_int_equal(m.used, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +287,8 @@ int main(void)
 		cmocka_unit_test(test_raw_runs),
 		cmocka_unit_test(test_gap_skip),
 		cmocka_unit_test(test_depth_and_memcap),
+		cmocka_unit_test(test_peek),
+		cmocka_unit_test(test_raw_again),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

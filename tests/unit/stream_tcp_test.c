@@ -11,9 +11,9 @@
 
 #include "core/config.h"
 #include "core/counters.h"
+#include "decode/decode.h"
 #include "decode/events.h"
 #include "preprocessors/flow_table.h"
-#include "decode/events.h"
 #include "preprocessors/stream.h"
 #include "pkt_build.h"
 
@@ -456,10 +456,76 @@ static void test_retransmission_different_data(void **state)
 	p = cli(NJ_TH_ACK, 1, 1, "EVIL");
 	assert_null(p->stream);
 	assert_true(nj_decode_event_has(p, NJ_DEV_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA));
+	assert_false(p->flags & NJ_PKT_STREAM_MODIFIED);        /* an IDS rewrites nothing */
+	assert_memory_equal(p->payload, "EVIL", 4);
 	p = cli(NJ_TH_ACK, 1, 1, "GOOD");
 	assert_false(nj_decode_event_has(p, NJ_DEV_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA));
 	assert_int_equal(seen.len[0], 4);
 	assert_memory_equal(seen.stream[0], "GOOD", 4);
+}
+
+/* A client data segment as captured: IPv4 and TCP headers before the
+ * payload, with a right TCP checksum. */
+static uint8_t wire[128];
+
+static struct nj_packet *cli_wire(uint32_t rseq, const char *data)
+{
+	uint32_t len = (uint32_t)strlen(data), seq = CISN + rseq, ack = SISN + 1;
+	const uint8_t ip[20] = { 0x45, 0, 0, (uint8_t)(40 + len), 0, 1, 0, 0, 64, 6, 0, 0,
+				 10, 0, 0, 1, 10, 0, 0, 2 };
+	const uint8_t tcp[20] = { 0x9c, 0x40, 0, 80, seq >> 24, seq >> 16, seq >> 8, seq,
+				  ack >> 24, ack >> 16, ack >> 8, ack, 0x50, NJ_TH_ACK, 0xff, 0xff };
+	uint16_t csum;
+
+	memcpy(wire, ip, 20);
+	memcpy(wire + 20, tcp, 20);
+	memcpy(wire + 40, data, len);
+	tb_tcp(&pk, CLI, 40000, SRV, 80, NJ_TH_ACK, seq, ack, wire + 40, len, now);
+	pk.data = wire;
+	pk.l3 = wire;
+	pk.l3_len = 40 + len;
+	pk.ip_hlen = 20;
+	pk.l4 = wire + 20;
+	assert_true(nj_decode_tcp_csum(&pk, &csum));
+	wire[36] = (uint8_t)(csum >> 8);
+	wire[37] = (uint8_t)csum;
+	tb_run(&w, &pk);
+	return &pk;
+}
+
+/* Inline mode: a copy with other bytes over accepted data is rewritten to
+ * the accepted bytes (checksum fixed, the capture's buffer untouched), and
+ * re-sent data is inspected again in the stream. */
+static void test_inline_normalise(void **state)
+{
+	const char *kv[] = { "stream.inline=yes", "stream.reassembly.policy=last", NULL };
+	nj_bus_drain(&w);
+	nj_worker_fini(&w);
+	assert_int_equal(setup_with(kv), 0);
+	handshake();
+	struct nj_packet *p = cli_wire(1, "GOOD");
+	assert_false(p->flags & NJ_PKT_STREAM_MODIFIED);
+	assert_int_equal(seen.raws, 1);
+	p = cli_wire(1, "EVIL");
+	assert_true(p->flags & NJ_PKT_STREAM_MODIFIED);
+	assert_true(nj_decode_event_has(p, NJ_DEV_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA));
+	assert_memory_equal(p->payload, "GOOD", 4);
+	assert_memory_equal(wire + 40, "EVIL", 4);
+	assert_ptr_equal(p->l4 + 20, p->payload);
+	assert_true(nj_decode_l4_csum_ok(p));
+	assert_non_null(p->raw_stream);
+	assert_int_equal(p->raw_stream->new_off, 0);
+	assert_int_equal(seen.raws, 2);
+	assert_memory_equal(seen.raw, "GOOD", 4);
+	/* queued out-of-order data wins over a later copy too, whatever the policy */
+	cli_wire(9, "BBBB");
+	p = cli_wire(7, "XXXXXX");
+	assert_memory_equal(p->payload, "XXBBBB", 6);
+	p = cli_wire(5, "1234");
+	assert_memory_equal(p->payload, "12XX", 4);
+	assert_memory_equal(seen.stream[0], "GOOD12XXBBBB", 12);
+	p = cli_wire(13, "END");
+	assert_false(p->flags & NJ_PKT_STREAM_MODIFIED);
 }
 
 static void test_out_of_window(void **state)
@@ -585,6 +651,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overlap_event_and_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retransmission_different_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inline_normalise, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_reuse_after_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_depth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_os_policy, setup, teardown),

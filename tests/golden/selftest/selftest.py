@@ -212,9 +212,19 @@ case("args-testdir-pass", {"args": ["--set threshold-file=${TEST_DIR}/threshold.
                            "checks": [{"shell": {
                                "args": "grep -q \"$TEST_DIR/threshold.config\" fake-args.json"}}]},
      "PASS")
-case("suricata-yaml-ignored-pass", {"checks": [{"shell": {"args": ARGS_CHECK,
-                                                          "expect": "None [] True 1"}}]},
-     "PASS", ["ignored suricata.yaml"], files={"suricata.yaml": "%YAML 1.1\n---\n"})
+case("suricata-yaml-empty-pass", {"checks": [{"shell": {"args": ARGS_CHECK,
+                                                        "expect": "None [] True 1"}}]},
+     "PASS", files={"suricata.yaml": "%YAML 1.1\n---\n"})
+case("suricata-yaml-mapped-pass", {
+    "args": ["--set host-os-policy.linux.0=10.0.0.2"],
+    "checks": [{"shell": {"args": ARGS_CHECK, "expect":
+                          "None [('host-os-policy.linux.0', '10.0.0.2'), "
+                          "('host-os-policy.old-linux.0', '2.2.2.2')] True 1"}}]},
+     "PASS", ["ignored suricata.yaml: action-order"],
+     files={"suricata.yaml": "%YAML 1.1\n---\nhost-os-policy:\n  old-linux: [2.2.2.2]\n"
+                             "  linux: [10.0.0.1]\n  bsd: []\naction-order: [pass]\n"})
+case("suricata-yaml-broken-fail", {"checks": [m(1, ALERT1)]}, "FAIL",
+     ["suricata.yaml is not a mapping"], files={"suricata.yaml": "- a\n"})
 case("nightjar-yaml-pass", {"checks": [{"shell": {
     "args": "grep -q '\"c\": \"[^\"]*/nightjar.yaml\"' fake-args.json"}}]}, "PASS",
     files={"nightjar.yaml": "---\n"})
@@ -524,5 +534,6 @@ def main(args, runner):
     failures += check_schema_tools()
     failures += run_module_selftest(os.path.join(TOP, "tests", "eve_validate.py"), "eve_validate")
     failures += run_module_selftest(os.path.join(GOLDEN, "pcapgen.py"), "pcapgen")
+    failures += run_module_selftest(os.path.join(GOLDEN, "suricata_yaml.py"), "suricata_yaml")
     print("self-test: %s" % ("%d failures" % failures if failures else "all passed"))
     return 1 if failures else 0
