@@ -1,5 +1,5 @@
 /* Port-independent protocol detection from the first bytes of a flow:
- * HTTP (RFC 9112 3, 4), TLS (RFC 5246 6.2.1), SSH (RFC 4253 4.2), SMTP
+ * HTTP (RFC 9112 3, 4), TLS (RFC 5246 6.2.1, E.2), SSH (RFC 4253 4.2), SMTP
  * (RFC 5321 4.1), FTP (RFC 959 4.2), DNS (RFC 1035 4.1.1). Ports only break
  * ties and admit DNS, which has no magic bytes. */
 #include <stdbool.h>
@@ -79,6 +79,20 @@ static bool plausible_dns(const uint8_t *d, uint32_t len, int dir)
 	return ok;
 }
 
+/* An SSLv2-format ClientHello (RFC 5246 E.2): 2-byte record header, then
+ * CLIENT-HELLO (1) and version 0x0002 or 0x0300..0x0303 (the versions for
+ * which Suricata registers this pattern). */
+static enum match sslv2_hello(const uint8_t *d, uint32_t len)
+{
+	if (!(d[0] & 0x80))
+		return NO;
+	if (len < 5)
+		return MAYBE;
+	if (d[2] != 1)
+		return NO;
+	return (d[3] == 0 && d[4] == 2) || (d[3] == 3 && d[4] <= 3) ? YES : NO;
+}
+
 /* Server greeting "220 ..." or "220-...": FTP or SMTP. */
 static int banner(const uint8_t *d, uint32_t len, uint16_t sp)
 {
@@ -122,6 +136,9 @@ static int detect_tcp(const uint8_t *d, uint32_t len, int dir, uint16_t sp)
 		any = m > any ? m : any;
 		if ((m = any_prefix(d, len, ftp_cmds, 3, true)) == YES)
 			return sp == 21 || !is_smtp_port(sp) ? NJ_APP_FTP : NJ_APP_FAILED;
+		any = m > any ? m : any;
+		if ((m = sslv2_hello(d, len)) == YES)
+			return NJ_APP_TLS;
 		any = m > any ? m : any;
 		/* DNS over TCP: length prefix then a message */
 		if (sp == 53 && len >= 14 && nj_be16(d) >= 12)

@@ -1,9 +1,13 @@
 /* TLS record layer (RFC 5246 6.2.1) and handshake message reassembly
  * (RFC 5246 7.4): records may be split over segments, handshake messages
- * over records.
+ * over records. SSLv2 records (RFC 6101 E.2) are framed too, for the
+ * backward-compatible ClientHello (RFC 5246 E.2) older clients send first.
  *
  *   record:    type(1) version(2) length(2) fragment
  *   handshake: msg_type(1) length(3) body
+ *   SSLv2:     1LLLLLLL LLLLLLLL, or 01LLLLLL LLLLLLLL padding(1);
+ *              then msg_type(1), for CLIENT-HELLO version(2)
+ *              cipher_specs_length(2) session_id_length(2) ...
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,6 +19,8 @@
 
 #define REC_MAX (16384 + 2048)          /* TLSCiphertext limit */
 #define HS_MAX (256 * 1024)             /* longest handshake message kept */
+#define V2_CLIENT_HELLO 1
+#define V2_HELLO_MIN 7                  /* msg_type and three 16-bit fields */
 
 enum { CT_CCS = 20, CT_ALERT = 21, CT_HANDSHAKE = 22, CT_APPDATA = 23, CT_HEARTBEAT = 24 };
 enum { HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_CERTIFICATE = 11,
@@ -36,7 +42,7 @@ const char *const nj_tls_event_names[NJ_TLS_EV__COUNT] = {
 };
 
 struct tls_dir {
-	uint8_t hdr[5];
+	uint8_t hdr[6];                 /* TLS header, or SSLv2 header + 3 */
 	uint8_t hdr_len;
 	uint32_t rec_remain;
 	struct nj_abuf hs;              /* handshake bytes not yet a message */
@@ -181,15 +187,52 @@ static int drain_handshake(struct nj_tls_state *s, struct tls_dir *d, bool ts)
 	return 0;
 }
 
+/* An SSLv2 record's first bit(s) tell its header length (2 or 3 bytes);
+ * the header buffer also holds the message type and, for a CLIENT-HELLO,
+ * the version. TLS record types have neither bit set. */
+static bool is_sslv2(uint8_t first)
+{
+	return (first & 0xc0) != 0;
+}
+
+static uint8_t header_len(uint8_t first)
+{
+	return is_sslv2(first) && !(first & 0x80) ? 6 : 5;
+}
+
+/* An SSLv2 record: a CLIENT-HELLO to the server gives the client's version
+ * (as Suricata's parser takes it); the rest of any record is skipped. */
+static int sslv2_header(struct nj_tls_state *s, struct tls_dir *d, bool ts)
+{
+	uint8_t hlen = (d->hdr[0] & 0x80) ? 2 : 3;
+	uint16_t len = (uint16_t)((d->hdr[0] & (hlen == 2 ? 0x7f : 0x3f)) << 8 | d->hdr[1]);
+	const uint8_t *msg = d->hdr + hlen;
+	struct nj_tls_tx *tx = s->tx;
+
+	if (len < 3 || (msg[0] == V2_CLIENT_HELLO && len < V2_HELLO_MIN)) {
+		ev(tx, NJ_TLS_EV_INVALID_SSL_RECORD);
+		d->dead = true;
+		return -EINVAL;
+	}
+	d->rec_remain = len - 3u;
+	if (msg[0] == V2_CLIENT_HELLO && ts && !tx->has_ch) {
+		tx->has_ch = true;
+		tx->hs_state |= NJ_TLS_ST_CLIENT_HELLO;
+		tx->ch_version = nj_be16(msg + 1);
+		tx->h.tx.progress_ts |= 1;
+	}
+	return 0;
+}
+
 static int record_header(struct nj_tls_state *s, struct tls_dir *d, bool ts)
 {
 	uint8_t type = d->hdr[0];
 	uint16_t len = nj_be16(d->hdr + 3);
 
+	if (is_sslv2(type))
+		return sslv2_header(s, d, ts);
 	if (type < CT_CCS || type > CT_HEARTBEAT) {
-		/* SSLv2 ClientHello (RFC 6101 E.2) or not TLS at all */
-		ev(s->tx, (d->hdr[0] & 0x80) ? NJ_TLS_EV_INVALID_SSL_RECORD :
-					       NJ_TLS_EV_INVALID_RECORD_TYPE);
+		ev(s->tx, NJ_TLS_EV_INVALID_RECORD_TYPE);
 		d->dead = true;
 		return -EINVAL;
 	}
@@ -249,9 +292,9 @@ int nj_tls_feed(struct nj_tls_state *s, int dir, const uint8_t *data, uint32_t l
 	if (d->dead)
 		return -EINVAL;
 	while (off < len && rc == 0) {
-		if (d->hdr_len < 5) {
+		if (d->hdr_len == 0 || d->hdr_len < header_len(d->hdr[0])) {
 			d->hdr[d->hdr_len++] = data[off++];
-			if (d->hdr_len == 5) {
+			if (d->hdr_len == header_len(d->hdr[0])) {
 				rc = record_header(s, d, ts);
 				if (rc == 0 && d->rec_remain == 0) {
 					record_end(s, d, ts);

@@ -166,25 +166,35 @@ static const struct nj_stream_chunk *rule_stream(const struct nj_rule *r, const 
 	return app_rule(r) ? p->stream : p->raw_stream;
 }
 
+static bool want_packet(const struct nj_rule *r)
+{
+	return r->proto == NJ_RPROTO_TCP_PKT || (r->flags & NJ_RULE_NO_STREAM);
+}
+
+/* The packet's own payload, when the rule inspects it. Payload that
+ * reassembly took is inspected once, as stream data, not also as this
+ * (maybe out-of-order, maybe later replaced) packet; packet-only rules
+ * (tcp-pkt, no_stream) see every segment, and so do rules Suricata also
+ * runs on packets (NJ_RULE_ALSO_PACKET). */
+static bool packet_payload(const struct nj_rule *r, const struct nj_packet *p, struct nj_buf *b)
+{
+	bool want_stream = r->proto == NJ_RPROTO_TCP_STREAM || (r->flags & NJ_RULE_ONLY_STREAM);
+
+	if (want_stream || (p->flags & NJ_PKT_PSEUDO) ||
+	    ((p->flags & NJ_PKT_IN_STREAM) && !want_packet(r) && !(r->flags & NJ_RULE_ALSO_PACKET)))
+		return false;
+	b->ptr = p->payload;
+	b->len = p->payload_len;
+	return true;
+}
+
 /* The bytes a rule's default payload options inspect: stream data (*c set,
  * b untouched) or the packet payload. */
 static bool default_payload(const struct nj_rule *r, const struct nj_packet *p, struct nj_buf *b,
 			    const struct nj_stream_chunk **c)
 {
-	bool want_stream = r->proto == NJ_RPROTO_TCP_STREAM || (r->flags & NJ_RULE_ONLY_STREAM);
-	bool want_pkt = r->proto == NJ_RPROTO_TCP_PKT || (r->flags & NJ_RULE_NO_STREAM);
-
-	*c = want_pkt ? NULL : rule_stream(r, p);
-	if (*c)
-		return true;
-	/* Payload that reassembly took is inspected once, as stream data,
-	 * not also as this (maybe out-of-order, maybe later replaced) packet;
-	 * packet-only rules (tcp-pkt, no_stream) see every segment. */
-	if (want_stream || (p->flags & NJ_PKT_PSEUDO) || ((p->flags & NJ_PKT_IN_STREAM) && !want_pkt))
-		return false;
-	b->ptr = p->payload;
-	b->len = p->payload_len;
-	return true;
+	*c = want_packet(r) ? NULL : rule_stream(r, p);
+	return *c || packet_payload(r, p, b);
 }
 
 /* Applies the list's transforms to ptr/len in the thread's scratch.
@@ -326,8 +336,13 @@ static int inspect_payload(struct nj_detect_thread *dt, struct nj_match *m, cons
 	case NJ_BUF_PKT:
 		if (!default_payload(m->rule, p, &b, mc))
 			return 0;
-		if (*mc)
-			return inspect_stream(dt, m, l, *mc, mp, mlen);
+		if (*mc && inspect_stream(dt, m, l, *mc, mp, mlen))
+			return 1;
+		/* no stream match: rules also run on packets try this one's */
+		if (*mc && (!(m->rule->flags & NJ_RULE_ALSO_PACKET) || !packet_payload(m->rule, p, &b)))
+			return 0;
+		*mc = NULL;
+		m->stream = false;
 		break;
 	case NJ_BUF_STREAM:
 		*mc = rule_stream(m->rule, p);
@@ -580,7 +595,8 @@ void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct n
 		nj_inspect_add_input(dt, &nin, NJ_BUF_STREAM, cs[i]->data, cs[i]->len, 0);
 	}
 	if (p->raw_stream || p->stream || (p->flags & NJ_PKT_IN_STREAM))
-		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, (uint8_t)(1u << NJ_PC_TCP_PKT));
+		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len,
+				     nj_prefilter_stream_pkt_classes(rs->pf));
 	else
 		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, 0);
 	if (p->napp_txs)

@@ -164,11 +164,13 @@ int nj_bread_do(const struct nj_match *m, const struct nj_bread *br, bool apply_
 	uint64_t v = 0;
 	uint32_t used;
 
-	/* Zero binary bytes read the value 0 (Suricata's byte_jump:0,...);
-	 * a string needs at least one digit. */
+	/* Zero binary bytes read the value 0 (Suricata's byte_jump:0,...),
+	 * which a relative read may do at the very end of the buffer; a
+	 * string needs at least one digit. */
 	if (m->len == 0 || nb < (br->string ? 1 : 0) || nb > (br->string ? 23 : 8))
 		return 0;
-	if (start < 0 || (br->relative && start >= (int64_t)m->len) || nb > (int64_t)m->len - start)
+	if (start < 0 || (br->relative && nb > 0 && start >= (int64_t)m->len) ||
+	    nb > (int64_t)m->len - start)
 		return 0;
 	const uint8_t *p = m->buf + start;
 	if (br->string) {
@@ -405,8 +407,9 @@ fail:
 	return -1;
 }
 
-/* A jump before the buffer start lands on the start; at or past the end
- * it fails (as Suricata). */
+/* A jump before the buffer start lands on the start; one to the very end
+ * leaves the cursor there (a following relative match can only be empty),
+ * one past the end fails (as Suricata since 7.0.3). */
 static int match_byte_jump(struct nj_match *m, const void *data)
 {
 	const struct byte_jump *bj = data;
@@ -426,7 +429,7 @@ static int match_byte_jump(struct nj_match *m, const void *data)
 	int64_t pos = base + (int64_t)v + bj->post_offset;
 	if (pos < 0)
 		pos = 0;
-	else if (pos >= (int64_t)m->len)
+	else if (pos > (int64_t)m->len)
 		return 0;
 	m->cursor = (uint32_t)pos;
 	return 1;

@@ -87,6 +87,9 @@ struct nj_prefilter {
 	/* a rule with app-layer buffers and a packet-data fast pattern that
 	 * is not TCP-only: the in-order data is scanned as packet data too */
 	bool inorder_as_pkt;
+	/* classes whose rules see the payload of packets reassembly took:
+	 * tcp-pkt, and those with a rule also run on packets */
+	uint8_t stream_pkt_classes;
 	struct nj_hs_cache_stats cache;
 };
 
@@ -394,6 +397,8 @@ static int build_group(struct nj_prefilter *pf, struct pf_group *g, char *err, s
 		if (r->fp && (r->flags & NJ_RULE_APP_BUFS) && rule_fp_buf(r) != NJ_BUF_STREAM_INORDER &&
 		    (r->fp_buf == NJ_BUF_PKT || r->fp_buf == NJ_BUF_STREAM))
 			pf->inorder_as_pkt = true;
+		if (r->flags & NJ_RULE_ALSO_PACKET)
+			pf->stream_pkt_classes |= (uint8_t)(1u << pclass_of(r));
 		if (r->fp)
 			bufs[rule_fp_buf(r)] = true;
 		else if (place_unscanned(g, r, g->rules[i]) < 0)
@@ -629,6 +634,11 @@ const bool *nj_prefilter_buffers(const struct nj_prefilter *pf)
 bool nj_prefilter_inorder_as_pkt(const struct nj_prefilter *pf)
 {
 	return pf->inorder_as_pkt;
+}
+
+uint8_t nj_prefilter_stream_pkt_classes(const struct nj_prefilter *pf)
+{
+	return (uint8_t)(pf->stream_pkt_classes | 1u << NJ_PC_TCP_PKT);
 }
 
 void nj_prefilter_stats(const struct nj_prefilter *pf, struct nj_pf_stats *st)

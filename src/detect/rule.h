@@ -169,6 +169,8 @@ enum nj_rule_flag {
 	NJ_RULE_HAS_PRIORITY = 1 << 8,  /* priority given explicitly */
 	NJ_RULE_APP_BUFS = 1 << 9,      /* inspects buffers other than the packet's own
 					 * (app layer, process): sees in-order stream data */
+	NJ_RULE_ALSO_PACKET = 1 << 10,  /* payload rule that also inspects packets
+					 * reassembly took (rule_parse.c) */
 };
 
 struct nj_rule {

@@ -439,6 +439,29 @@ static bool other_buffers(const struct nj_rule *r)
 	return false;
 }
 
+/* Suricata's TCP corner case: a payload rule that says neither stream nor
+ * packet (header tcp or ip, no flow:only_stream/no_stream) inspects the
+ * stream, and also every packet's own payload when a content of the packet
+ * buffer is anchored (offset, depth, startswith): such a rule can match a
+ * packet before its data is acknowledged, and the stream again afterwards.
+ * (Rules with app-layer buffers inspect in-order data instead.) */
+static bool also_packet(const struct nj_rule *r)
+{
+	if ((r->flags & (NJ_RULE_ONLY_STREAM | NJ_RULE_NO_STREAM | NJ_RULE_APP_BUFS)) ||
+	    r->proto == NJ_RPROTO_TCP_PKT || r->proto == NJ_RPROTO_TCP_STREAM)
+		return false;
+	for (uint16_t i = 0; i < r->nlists; i++) {
+		const struct nj_payload_list *l = &r->lists[i];
+		for (uint16_t k = 0; l->buf == NJ_BUF_PKT && k < l->n; k++) {
+			const struct nj_content *c = l->opts[k]->data;
+			if (l->opts[k]->kw == &kw_content &&
+			    (c->has_offset || c->has_depth || c->startswith))
+				return true;
+		}
+	}
+	return false;
+}
+
 static int finalize(struct nj_rule_ctx *rc)
 {
 	struct nj_rule *r = rc->rule;
@@ -484,6 +507,8 @@ static int finalize(struct nj_rule_ctx *rc)
 	choose_fast_pattern(r);
 	if (other_buffers(r))
 		r->flags |= NJ_RULE_APP_BUFS;
+	if (also_packet(r))
+		r->flags |= NJ_RULE_ALSO_PACKET;
 	if (r->info.priority == 0)
 		r->info.priority = 3;
 	return 0;

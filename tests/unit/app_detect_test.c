@@ -36,6 +36,12 @@ static void test_table(void **state)
 		{ "\x16\x03\x01\x02\x00\x01", NJ_DIR_TO_SERVER, 8443, NJ_APP_TLS },
 		{ "\x16\x03", NJ_DIR_TO_SERVER, 8443, NJ_APP_UNKNOWN },
 		{ "\x16\x09\x01", NJ_DIR_TO_SERVER, 443, NJ_APP_FAILED },
+		/* SSLv2-format ClientHello announcing TLS 1.0 (detection reads
+		 * the 5 bytes before the NUL) */
+		{ "\x80\x67\x01\x03\x01\x00\x4e", NJ_DIR_TO_SERVER, 8443, NJ_APP_TLS },
+		{ "\x80\x67\x01", NJ_DIR_TO_SERVER, 8443, NJ_APP_UNKNOWN },
+		{ "\x80\x67\x01\x03\x07\x00\x4e", NJ_DIR_TO_SERVER, 8443, NJ_APP_FAILED },
+		{ "\x80\x67\x01\x03\x01\x00\x4e", NJ_DIR_TO_CLIENT, 8443, NJ_APP_FAILED },
 		{ "hello world\r\n", NJ_DIR_TO_SERVER, 80, NJ_APP_FAILED },
 	};
 

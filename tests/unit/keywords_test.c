@@ -73,8 +73,9 @@ static void test_byte_test(void **state)
 	nj_ruleset_free(rs);
 }
 
-/* detect-bytejump-01/05: from_end, post_offset, clamping at the start;
- * a jump to the end of the buffer fails. */
+/* detect-bytejump-01/05, bug-4623: from_end, post_offset, clamping at the
+ * start; a jump to the very end of the buffer holds (a zero-byte relative
+ * read there too), one past it fails. */
 static void test_byte_jump(void **state)
 {
 	static const uint8_t pl[] = { 0x00, 0x03, 'a', 'b', 'c', 'X', 'Y', 'Z' };
@@ -88,11 +89,15 @@ static void test_byte_jump(void **state)
 		"alert tcp any any -> any any (byte_jump:1,1,multiplier 2,from_beginning; content:\"YZ\"; distance:0; within:2; sid:7;)\n"
 		"alert tcp any any -> any any (byte_jump:1,1,align,from_beginning; content:\"c\"; distance:0; within:1; sid:8;)\n"
 		"alert tcp any any -> any any (content:\"ab\"; byte_jump:1,0,relative; content:\"Z\"; distance:0; within:1; sid:9;)\n"
-		"alert tcp any any -> any any (content:\"c\"; byte_jump:0,0,relative,post_offset -10; content:\"|00 03|\"; distance:0; within:2; sid:10;)\n");
+		"alert tcp any any -> any any (content:\"c\"; byte_jump:0,0,relative,post_offset -10; content:\"|00 03|\"; distance:0; within:2; sid:10;)\n"
+		"alert tcp any any -> any any (byte_jump:1,1,from_beginning,post_offset 6; sid:11;)\n"
+		"alert tcp any any -> any any (content:\"XYZ\"; byte_jump:0,0,relative,post_offset -4; content:\"cXYZ\"; within:4; sid:12;)\n"
+		"alert tcp any any -> any any (content:\"XYZ\"; byte_jump:0,0,relative; content:\"Z\"; distance:-1; sid:13;)\n"
+		"alert tcp any any -> any any (content:\"XYZ\"; byte_jump:0,1,relative; sid:14;)\n");
 	struct nj_packet p;
 
 	packet(&p, "10.0.0.1", "10.0.0.2", pl, sizeof(pl));
-	assert_string_equal(run(rs, &p), "1,3,4,6,7,8,10");
+	assert_string_equal(run(rs, &p), "1,3,4,5,6,7,8,10,12,13");
 	nj_ruleset_free(rs);
 
 	/* "ab" then 'c' = 0x63 is far past the end: sid 9 fails above; a

@@ -350,9 +350,36 @@ static void test_tls12_flight(void **state)
 	nj_tls_free(s);
 }
 
+/* An SSLv2-format ClientHello (RFC 5246 E.2: 2-byte header, CLIENT-HELLO,
+ * version 3.1, cipher specs, no session id, challenge), then a TLS record
+ * on the same side: the hello gives the client's version and state. */
+static void test_sslv2_hello(void **state)
+{
+	static const uint8_t v2[] = { 0x80, 0x1f, 0x01, 0x03, 0x01, 0x00, 0x06, 0x00, 0x00,
+				      0x00, 0x10, 0x00, 0x00, 0x2f, 0x00, 0x00, 0x35,
+				      'c', 'h', 'a', 'l', 'l', 'e', 'n', 'g',
+				      'e', '1', '2', '3', '4', '5', '6', '7' };
+	static const uint8_t ckx[] = { 0x16, 0x03, 0x01, 0x00, 0x04, 0x10, 0x00, 0x00, 0x00 };
+	/* 3-byte header (no top bit, 14-bit length, padding count) */
+	static const uint8_t v2pad[] = { 0x40, 0x04, 0x00, 0x07, 0xaa, 0xbb, 0xcc };
+	struct nj_tls_state *s = nj_tls_new();
+	struct nj_app_tx *tx = nj_tls_tx(s);
+
+	for (uint32_t i = 0; i < sizeof(v2); i++)
+		assert_int_equal(nj_tls_feed(s, NJ_DIR_TO_SERVER, v2 + i, 1), 0);
+	assert_true(nj_tls_tx_state(tx) & NJ_TLS_ST_CLIENT_HELLO);
+	assert_int_equal(nj_tls_tx_version(tx), 0x0301);
+	assert_int_equal(nj_tls_feed(s, NJ_DIR_TO_SERVER, ckx, sizeof(ckx)), 0);
+	assert_true(nj_tls_tx_state(tx) & NJ_TLS_ST_CLIENT_KEYX);
+	assert_int_equal(nj_tls_feed(s, NJ_DIR_TO_CLIENT, v2pad, sizeof(v2pad)), 0);
+	assert_false(nj_app_tx_has_event(tx, nj_app_event_lookup("tls.invalid_ssl_record")));
+	nj_tls_free(s);
+}
+
 static void test_malformed(void **state)
 {
-	static const uint8_t sslv2[] = { 0x80, 0x2e, 0x01, 0x00, 0x02, 0x00, 0x15 };
+	/* an SSLv2 CLIENT-HELLO too short for its fixed fields */
+	static const uint8_t sslv2[] = { 0x80, 0x05, 0x01, 0x00, 0x02, 0x00, 0x15 };
 	static const uint8_t badver[] = { 0x16, 0x07, 0x01, 0x00, 0x10 };
 	static const uint8_t big[] = { 0x16, 0x03, 0x01, 0xff, 0xff };
 	static const uint8_t badhs[] = { 0x16, 0x03, 0x01, 0x00, 0x08,
@@ -393,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_tls13_server),
 		cmocka_unit_test(test_certificate),
 		cmocka_unit_test(test_tls12_flight),
+		cmocka_unit_test(test_sslv2_hello),
 		cmocka_unit_test(test_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
