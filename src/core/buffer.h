@@ -79,10 +79,13 @@
 	X(IPV6_HDR, "ipv6.hdr")                                                \
 	X(TCP_HDR, "tcp.hdr")                                                  \
 	X(UDP_HDR, "udp.hdr")                                                  \
-	X(STREAM_INORDER, "stream.inorder")
+	X(STREAM_INORDER, "stream.inorder")                                    \
+	X(PKT_INSTREAM, "pkt.instream")
 
-/* stream.inorder is internal to the prefilter: the in-order stream data
- * that rules with app-layer buffers inspect (src/detect/prefilter.c). */
+/* stream.inorder and pkt.instream are internal to the prefilter: the
+ * in-order stream data that rules with app-layer buffers inspect, and the
+ * payload of a packet that reassembly took, which only packet rules and
+ * rules with an anchored content see (src/detect/prefilter.c). */
 enum nj_buf_id {
 #define NJ_BUF_ENUM(id, name) NJ_BUF_##id,
 	NJ_BUFFERS(NJ_BUF_ENUM)

@@ -594,10 +594,14 @@ void nj_detect_packet(struct nj_detect_thread *dt, struct nj_worker *w, struct n
 		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, cs[i]->data, cs[i]->len, (uint8_t)~(1u << NJ_PC_TCP_PKT));
 		nj_inspect_add_input(dt, &nin, NJ_BUF_STREAM, cs[i]->data, cs[i]->len, 0);
 	}
-	if (p->raw_stream || p->stream || (p->flags & NJ_PKT_IN_STREAM))
+	/* a packet reassembly took: tcp-pkt rules, and the rules that see
+	 * packets too (pkt.instream, prefilter.c), inspect its payload */
+	if (p->raw_stream || p->stream || (p->flags & NJ_PKT_IN_STREAM)) {
 		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len,
-				     nj_prefilter_stream_pkt_classes(rs->pf));
-	else
+				     (uint8_t)(1u << NJ_PC_TCP_PKT));
+		if (nj_prefilter_buffers(rs->pf)[NJ_BUF_PKT_INSTREAM])
+			nj_inspect_add_input(dt, &nin, NJ_BUF_PKT_INSTREAM, p->payload, p->payload_len, 0);
+	} else
 		nj_inspect_add_input(dt, &nin, NJ_BUF_PKT, p->payload, p->payload_len, 0);
 	if (p->napp_txs)
 		add_app_inputs(dt, p, &nin);

@@ -87,9 +87,6 @@ struct nj_prefilter {
 	/* a rule with app-layer buffers and a packet-data fast pattern that
 	 * is not TCP-only: the in-order data is scanned as packet data too */
 	bool inorder_as_pkt;
-	/* classes whose rules see the payload of packets reassembly took:
-	 * tcp-pkt, and those with a rule also run on packets */
-	uint8_t stream_pkt_classes;
 	struct nj_hs_cache_stats cache;
 };
 
@@ -213,6 +210,21 @@ static int rule_fp_buf(const struct nj_rule *r)
 	return r->fp_buf;
 }
 
+/* Whether rule r's fast pattern goes to the database of buffer buf. The
+ * payload of a packet that reassembly took is inspected by tcp-pkt rules
+ * (their class scans it as packet data) and by the tcp rules that see
+ * packets as well or instead of the stream (NJ_RULE_ALSO_PACKET,
+ * flow:no_stream): the packet-data fast patterns of those are also in the
+ * pkt.instream database, scanned over that payload only, so that the
+ * stream rules of their class do not scan it. */
+static bool fp_in_db(const struct nj_rule *r, int buf)
+{
+	if (buf == NJ_BUF_PKT_INSTREAM)
+		return (r->flags & (NJ_RULE_ALSO_PACKET | NJ_RULE_NO_STREAM)) &&
+		       r->proto != NJ_RPROTO_TCP_PKT && rule_fp_buf(r) == NJ_BUF_PKT;
+	return rule_fp_buf(r) == buf;
+}
+
 /* Compiles one database over the fast patterns of the group's rules that
  * use buffer buf. */
 static int build_db(struct nj_prefilter *pf, struct pf_group *g, int buf, char *err, size_t errlen)
@@ -232,7 +244,7 @@ static int build_db(struct nj_prefilter *pf, struct pf_group *g, int buf, char *
 	for (uint32_t i = 0; i < g->nrules; i++) {
 		const struct nj_rule *r = rs->rules[g->rules[i]];
 		const struct nj_content *c = r->fp;
-		if (!c || rule_fp_buf(r) != buf)
+		if (!c || !fp_in_db(r, buf))
 			continue;
 		pats[n].bytes = c->pat + c->fp_off;
 		pats[n].len = c->fp_len ? c->fp_len : c->len;
@@ -397,8 +409,8 @@ static int build_group(struct nj_prefilter *pf, struct pf_group *g, char *err, s
 		if (r->fp && (r->flags & NJ_RULE_APP_BUFS) && rule_fp_buf(r) != NJ_BUF_STREAM_INORDER &&
 		    (r->fp_buf == NJ_BUF_PKT || r->fp_buf == NJ_BUF_STREAM))
 			pf->inorder_as_pkt = true;
-		if (r->flags & NJ_RULE_ALSO_PACKET)
-			pf->stream_pkt_classes |= (uint8_t)(1u << pclass_of(r));
+		if (r->fp && fp_in_db(r, NJ_BUF_PKT_INSTREAM))
+			bufs[NJ_BUF_PKT_INSTREAM] = true;
 		if (r->fp)
 			bufs[rule_fp_buf(r)] = true;
 		else if (place_unscanned(g, r, g->rules[i]) < 0)
@@ -634,11 +646,6 @@ const bool *nj_prefilter_buffers(const struct nj_prefilter *pf)
 bool nj_prefilter_inorder_as_pkt(const struct nj_prefilter *pf)
 {
 	return pf->inorder_as_pkt;
-}
-
-uint8_t nj_prefilter_stream_pkt_classes(const struct nj_prefilter *pf)
-{
-	return (uint8_t)(pf->stream_pkt_classes | 1u << NJ_PC_TCP_PKT);
 }
 
 void nj_prefilter_stats(const struct nj_prefilter *pf, struct nj_pf_stats *st)

@@ -59,11 +59,6 @@ const bool *nj_prefilter_buffers(const struct nj_prefilter *pf);
  * buffers and a packet-data fast pattern may see UDP as well. */
 bool nj_prefilter_inorder_as_pkt(const struct nj_prefilter *pf);
 
-/* The classes (mask of 1 << enum nj_pclass) whose rules inspect the payload
- * of a packet that reassembly took: tcp-pkt rules, and the classes of rules
- * also run on packets (NJ_RULE_ALSO_PACKET). */
-uint8_t nj_prefilter_stream_pkt_classes(const struct nj_prefilter *pf);
-
 /* Load statistics for reports. */
 struct nj_pf_stats {
 	uint32_t groups, databases, patterns, always_rules, indexed_rules;
