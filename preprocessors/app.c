@@ -200,6 +200,21 @@ static void socks_step(struct nj_flow *f, struct app_flow *af, int dir, const ui
 	}
 }
 
+/* After a granted HTTP CONNECT the flow carries another protocol: the
+ * HTTP state goes (its transactions were handed out with the response) and
+ * detection starts over on the tunnel's bytes, as Suricata changes the
+ * flow's protocol. */
+static void http_tunnel_step(struct nj_flow *f, struct app_flow *af)
+{
+	if (!af->http || !nj_http_tunnel(af->http))
+		return;
+	nj_http_free(af->http);
+	af->http = NULL;
+	af->proto = NJ_APP_UNKNOWN;
+	f->app_proto = NJ_APP_UNKNOWN;
+	af->failed[0] = af->failed[1] = false;
+}
+
 /* Data was lost before this chunk; before detection the bytes kept for it
  * no longer lead to the new ones, so that direction starts over. */
 static void on_gap(struct app_flow *af, int dir)
@@ -356,6 +371,7 @@ static int handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 		}
 		f->app = af;
 	}
+	http_tunnel_step(f, af);
 	begin(af);
 	if (gap && (dir == NJ_DIR_TO_SERVER || dir == NJ_DIR_TO_CLIENT))
 		on_gap(af, dir);
