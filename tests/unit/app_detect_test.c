@@ -70,6 +70,20 @@ static void test_dns(void **state)
 				       NJ_DIR_TO_SERVER, 17, 5300, 40000), NJ_APP_FAILED);
 	assert_int_equal(nj_app_detect(tcp, sizeof(tcp), NJ_DIR_TO_SERVER, 6, 53, 40000),
 			 NJ_APP_DNS);
+	/* the first part of a message split over segments: wait for more */
+	assert_int_equal(nj_app_detect(tcp, sizeof(tcp) - 4, NJ_DIR_TO_SERVER, 6, 53, 40000),
+			 NJ_APP_UNKNOWN);
+
+	/* answers come from port 53: the server's side, or the client's when
+	 * the flow was picked up at an answer */
+	tcp[2 + 2] = 0x81;
+	tcp[2 + 3] = 0x80;
+	assert_int_equal(nj_app_detect(tcp, sizeof(tcp), NJ_DIR_TO_CLIENT, 6, 53, 40000),
+			 NJ_APP_DNS);
+	assert_int_equal(nj_app_detect(tcp, sizeof(tcp), NJ_DIR_TO_SERVER, 6, 40000, 53),
+			 NJ_APP_DNS);
+	assert_int_equal(nj_app_detect(tcp, sizeof(tcp), NJ_DIR_TO_SERVER, 6, 53, 40000),
+			 NJ_APP_FAILED);
 }
 
 #define B(s) (const uint8_t *)(s), (uint32_t)(sizeof(s) - 1)
