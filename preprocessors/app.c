@@ -17,6 +17,7 @@
 #include "preprocessors/app_buf.h"
 #include "preprocessors/dns.h"
 #include "preprocessors/http.h"
+#include "preprocessors/socks.h"
 #include "preprocessors/stream.h"
 #include "preprocessors/tls.h"
 
@@ -26,6 +27,8 @@ struct app_flow {
 	uint8_t proto;                  /* enum nj_app_proto */
 	bool failed[2];                 /* detection gave up on a direction */
 	struct nj_abuf early[2];        /* bytes seen before detection */
+	bool socks_tried;               /* the first client bytes were checked */
+	struct nj_socks *socks;         /* a SOCKS handshake under way */
 	struct nj_http_state *http;
 	struct nj_dns_state *dns;
 	struct nj_tls_state *tls;
@@ -48,6 +51,7 @@ void nj_app_flow_free(struct nj_flow *f)
 	nj_http_free(af->http);
 	nj_dns_free(af->dns);
 	nj_tls_free(af->tls);
+	nj_socks_free(af->socks);
 	nj_abuf_free(&af->early[0]);
 	nj_abuf_free(&af->early[1]);
 	free(af);
@@ -103,6 +107,12 @@ static int feed(struct app_flow *af, int dir, const uint8_t *d, uint32_t n)
 	return 0;
 }
 
+static void set_failed(struct nj_flow *f, struct app_flow *af)
+{
+	af->proto = NJ_APP_FAILED;
+	f->app_proto = NJ_APP_FAILED;
+}
+
 /* Detection on this direction's bytes so far (kept in early[]); on success
  * starts the parser and replays what was kept, client side first. */
 static void detect(struct nj_flow *f, struct app_flow *af, int dir, const uint8_t *d,
@@ -129,10 +139,8 @@ static void detect(struct nj_flow *f, struct app_flow *af, int dir, const uint8_
 	}
 	if (proto == NJ_APP_FAILED) {
 		af->failed[di] = true;
-		if (af->failed[0] && af->failed[1]) {
-			af->proto = NJ_APP_FAILED;
-			f->app_proto = NJ_APP_FAILED;
-		}
+		if (af->failed[0] && af->failed[1])
+			set_failed(f, af);
 		if (!udp && !e->len)
 			nj_abuf_append(e, d, n, DETECT_KEEP);
 		return;
@@ -158,6 +166,55 @@ static void detect(struct nj_flow *f, struct app_flow *af, int dir, const uint8_
 	nj_abuf_free(&af->early[1]);
 }
 
+/* A TCP flow whose client opens with a SOCKS greeting is a tunnel: its own
+ * protocol is detected on the bytes after the proxy's grant. Consumes the
+ * handshake bytes from *d; the client's bytes that follow its request are
+ * kept for detection until the grant. */
+static void socks_step(struct nj_flow *f, struct app_flow *af, int dir, const uint8_t **d,
+		       uint32_t *n)
+{
+	int di = dir == NJ_DIR_TO_SERVER ? 0 : 1;
+	uint32_t used = 0;
+	int st;
+
+	if (!af->socks_tried && di == 0 && !af->early[0].len && !af->early[1].len) {
+		af->socks_tried = true;
+		if (nj_socks_greeting(*d, *n) && !(af->socks = nj_socks_new()))
+			nj_counter_add(g.c_nomem, 1);
+	}
+	if (!af->socks)
+		return;
+	st = nj_socks_feed(af->socks, dir, *d, *n, &used);
+	*d += used;
+	*n -= used;
+	if (st == NJ_SOCKS_FAILED) {
+		nj_socks_free(af->socks);
+		af->socks = NULL;
+		set_failed(f, af);
+	} else if (st == NJ_SOCKS_OPEN) {
+		nj_socks_free(af->socks);
+		af->socks = NULL;
+	} else if (*n) {
+		nj_abuf_append(&af->early[di], *d, *n, DETECT_KEEP);
+		*n = 0;
+	}
+}
+
+/* After a granted HTTP CONNECT the flow carries another protocol: the
+ * HTTP state goes (its transactions were handed out with the response) and
+ * detection starts over on the tunnel's bytes, as Suricata changes the
+ * flow's protocol. */
+static void http_tunnel_step(struct nj_flow *f, struct app_flow *af)
+{
+	if (!af->http || !nj_http_tunnel(af->http))
+		return;
+	nj_http_free(af->http);
+	af->http = NULL;
+	af->proto = NJ_APP_UNKNOWN;
+	f->app_proto = NJ_APP_UNKNOWN;
+	af->failed[0] = af->failed[1] = false;
+}
+
 /* Data was lost before this chunk; before detection the bytes kept for it
  * no longer lead to the new ones, so that direction starts over. */
 static void on_gap(struct app_flow *af, int dir)
@@ -170,6 +227,9 @@ static void on_gap(struct app_flow *af, int dir)
 		nj_tls_gap(af->tls, dir);
 	else if (af->proto == NJ_APP_UNKNOWN)
 		nj_abuf_reset(&af->early[dir == NJ_DIR_TO_SERVER ? 0 : 1]);
+	/* a handshake with a hole cannot be followed */
+	nj_socks_free(af->socks);
+	af->socks = NULL;
 }
 
 static void begin(struct app_flow *af)
@@ -311,9 +371,13 @@ static int handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 		}
 		f->app = af;
 	}
+	http_tunnel_step(f, af);
 	begin(af);
 	if (gap && (dir == NJ_DIR_TO_SERVER || dir == NJ_DIR_TO_CLIENT))
 		on_gap(af, dir);
+	if (n && !udp && af->proto == NJ_APP_UNKNOWN &&
+	    (dir == NJ_DIR_TO_SERVER || dir == NJ_DIR_TO_CLIENT))
+		socks_step(f, af, dir, &d, &n);
 	if (n && (dir == NJ_DIR_TO_SERVER || dir == NJ_DIR_TO_CLIENT)) {
 		if (af->proto == NJ_APP_UNKNOWN)
 			detect(f, af, dir, d, n, udp);

@@ -61,8 +61,9 @@ static bool is_smtp_port(uint16_t p)
 	return p == 25 || p == 465 || p == 587 || p == 2525;
 }
 
-/* A DNS message that parses cleanly with at least one question. */
-static bool plausible_dns(const uint8_t *d, uint32_t len, int dir)
+/* A DNS message that parses cleanly with at least one question; a
+ * query when queries_only. */
+static bool plausible_dns(const uint8_t *d, uint32_t len, bool queries_only)
 {
 	struct nj_dns_msg m;
 	bool ok;
@@ -74,7 +75,7 @@ static bool plausible_dns(const uint8_t *d, uint32_t len, int dir)
 		return false;
 	}
 	ok = m.nq > 0 && !(m.events & (1ull << NJ_DNS_EV_MALFORMED_DATA)) &&
-	     (dir != NJ_DIR_TO_SERVER || !m.response) && m.opcode <= 6;
+	     (!queries_only || !m.response) && m.opcode <= 6;
 	nj_dns_msg_free(&m);
 	return ok;
 }
@@ -106,7 +107,26 @@ static int banner(const uint8_t *d, uint32_t len, uint16_t sp)
 	return lf || len >= DETECT_MAX ? NJ_APP_FAILED : NJ_APP_UNKNOWN;
 }
 
-static int detect_tcp(const uint8_t *d, uint32_t len, int dir, uint16_t sp)
+/* DNS over TCP (RFC 7766 8): a length prefix, then a message. The side on
+ * port 53 answers; with midstream pickup of a flow whose first packet was
+ * an answer, that side is the flow's client. */
+static int detect_dns_tcp(const uint8_t *d, uint32_t len, bool from_port53)
+{
+	uint16_t mlen;
+
+	if (len < 14)
+		return NJ_APP_UNKNOWN;
+	mlen = nj_be16(d);
+	if (mlen < 12)
+		return NJ_APP_FAILED;
+	/* a message split over segments is judged whole when it fits */
+	if (len - 2 < mlen && mlen + 2u <= DETECT_MAX)
+		return NJ_APP_UNKNOWN;
+	return plausible_dns(d + 2, len - 2 < mlen ? len - 2 : mlen, !from_port53) ?
+		       NJ_APP_DNS : NJ_APP_FAILED;
+}
+
+static int detect_tcp(const uint8_t *d, uint32_t len, int dir, uint16_t sp, uint16_t cp)
 {
 	static const char *const http_resp[] = { "HTTP/1." };
 	static const char *const smtp_cmds[] = { "EHLO ", "HELO " };
@@ -140,13 +160,11 @@ static int detect_tcp(const uint8_t *d, uint32_t len, int dir, uint16_t sp)
 		if ((m = sslv2_hello(d, len)) == YES)
 			return NJ_APP_TLS;
 		any = m > any ? m : any;
-		/* DNS over TCP: length prefix then a message */
-		if (sp == 53 && len >= 14 && nj_be16(d) >= 12)
-			return plausible_dns(d + 2, len - 2 < nj_be16(d) ? len - 2 : nj_be16(d),
-					     dir) ? NJ_APP_DNS : NJ_APP_FAILED;
-		if (sp == 53 && len < 14)
-			return NJ_APP_UNKNOWN;
+		if (sp == 53 || cp == 53)
+			return detect_dns_tcp(d, len, cp == 53);
 	} else {
+		if (sp == 53)
+			return detect_dns_tcp(d, len, true);
 		if ((m = any_prefix(d, len, http_resp, 1, false)) == YES)
 			return NJ_APP_HTTP;
 		any = m > any ? m : any;
@@ -169,9 +187,10 @@ int nj_app_detect(const uint8_t *data, uint32_t len, int dir, uint8_t ipproto,
 		 * multicast DNS, LLMNR */
 		if (server_port == 137 || server_port == 5353 || server_port == 5355)
 			return NJ_APP_FAILED;
-		return plausible_dns(data, len, dir) ? NJ_APP_DNS : NJ_APP_FAILED;
+		return plausible_dns(data, len, dir == NJ_DIR_TO_SERVER) ? NJ_APP_DNS :
+									    NJ_APP_FAILED;
 	}
 	if (ipproto != 6)
 		return NJ_APP_FAILED;
-	return detect_tcp(data, len, dir, server_port);
+	return detect_tcp(data, len, dir, server_port, client_port);
 }

@@ -41,6 +41,7 @@ struct nj_http_state {
 	uint64_t body_bytes;    /* kept in the bodies of open transactions */
 	struct nj_app_tx **upd;
 	uint16_t nupd, cupd;
+	bool tunnel;            /* a CONNECT was granted: no more HTTP */
 };
 
 const char *const nj_http_event_names[NJ_HTTP_EV__COUNT] = {
@@ -524,6 +525,7 @@ static bool parse_request_line(struct nj_http_state *s, struct nj_http_tx *tx)
 	if (tx->meth_len == 0 || tx->uri_len == 0)
 		ev(tx, NJ_HTTP_EV_REQUEST_LINE_INVALID);
 	tx->head = tx->meth_len == 4 && memcmp(l, "HEAD", 4) == 0;
+	tx->connect = tx->meth_len == 7 && memcmp(l, "CONNECT", 7) == 0;
 	if (tx->uri_len) {
 		uint8_t *tmp = malloc(tx->uri_len);
 		if (tmp) {
@@ -705,6 +707,16 @@ static void headers_end(struct nj_http_state *s, struct half *h, bool req)
 			 * another protocol (WebSocket, h2c), as libhtp tunnels */
 			msg_done(s, h, false);
 			s->half[0].state = s->half[1].state = ST_DEAD;
+			return;
+		}
+		if (tx->connect && tx->status >= 200 && tx->status < 300 &&
+		    tx->h.tx.id == 0) {
+			/* A proxy that grants CONNECT becomes a tunnel after
+			 * its response (RFC 9110 9.3.6); like Suricata, only
+			 * when the CONNECT opened the connection. */
+			msg_done(s, h, false);
+			s->half[0].state = s->half[1].state = ST_DEAD;
+			s->tunnel = true;
 			return;
 		}
 		if (tx->status >= 100 && tx->status < 200) {
@@ -996,6 +1008,11 @@ static uint32_t resync(struct half *h, bool req, const uint8_t *d, uint32_t len)
 		h->line_start = true;
 	}
 	return len;
+}
+
+bool nj_http_tunnel(const struct nj_http_state *s)
+{
+	return s && s->tunnel;
 }
 
 void nj_http_gap(struct nj_http_state *s, int dir)

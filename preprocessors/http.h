@@ -70,6 +70,10 @@ int nj_http_feed(struct nj_http_state *s, int dir, const uint8_t *data, uint32_t
  * that starts a request (a method) or a response ("HTTP/"). */
 void nj_http_gap(struct nj_http_state *s, int dir);
 
+/* True once the proxy granted a CONNECT that opened the connection: the
+ * bytes after its response are another protocol's, no longer fed here. */
+bool nj_http_tunnel(const struct nj_http_state *s);
+
 /* The flow ended: pending messages are closed (a response read until close
  * is complete), every open transaction marked complete. */
 void nj_http_close(struct nj_http_state *s);

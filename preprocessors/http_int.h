@@ -49,6 +49,7 @@ struct nj_http_tx {
 	int status;
 	int port;                       /* from Host, -1 when absent */
 	bool head;
+	bool connect;                   /* the request's method is CONNECT */
 	bool in_updated;
 	struct nj_http_tx *next;
 };

@@ -39,6 +39,10 @@ static const char *const counter_names[NJ_DC__COUNT] = {
 	[NJ_DC_VLAN] = "decoder.vlan",
 	[NJ_DC_VLAN_QINQ] = "decoder.vlan_qinq",
 	[NJ_DC_VXLAN] = "decoder.vxlan",
+	[NJ_DC_GENEVE] = "decoder.geneve",
+	/* Suricata has no GTP or AYIYA decoder, hence no name for them */
+	[NJ_DC_GTP] = "nightjar.decoder.gtp",
+	[NJ_DC_AYIYA] = "nightjar.decoder.ayiya",
 	[NJ_DC_IPV4_IN_IPV6] = "decoder.ipv4_in_ipv6",
 	[NJ_DC_IPV6_IN_IPV6] = "decoder.ipv6_in_ipv6",
 	[NJ_DC_IPV4_IN_IPV4] = "decoder.ipv4_in_ipv4",
@@ -297,6 +301,13 @@ static int decode_ip_in_ip(struct nj_packet *p, uint8_t proto, const uint8_t *da
 	if (!nj_decode_tunnel_enter(p, proto))
 		return -1;
 	return want == 4 ? nj_decode_ipv4(p, data, len) : nj_decode_ipv6(p, data, len);
+}
+
+int nj_decode_tunnel_ip(struct nj_packet *p, uint8_t ver, const uint8_t *data, uint32_t len)
+{
+	if (!nj_decode_tunnel_enter(p, 17))
+		return -1;
+	return ver == 4 ? nj_decode_ipv4(p, data, len) : nj_decode_ipv6(p, data, len);
 }
 
 int nj_decode_ip_payload(struct nj_packet *p, uint8_t proto, const uint8_t *data, uint32_t len)

@@ -37,6 +37,9 @@ enum nj_decode_counter {
 	NJ_DC_VLAN,
 	NJ_DC_VLAN_QINQ,
 	NJ_DC_VXLAN,
+	NJ_DC_GENEVE,
+	NJ_DC_GTP,
+	NJ_DC_AYIYA,
 	NJ_DC_IPV4_IN_IPV6,
 	NJ_DC_IPV6_IN_IPV6,
 	NJ_DC_IPV4_IN_IPV4,
@@ -53,8 +56,12 @@ static inline void nj_decode_count(enum nj_decode_counter c)
 	nj_counter_add(nj_decode_counter_ids[c], 1);
 }
 
-/* UDP port VXLAN is recognised on (RFC 7348). */
+/* UDP ports tunnels are recognised on: VXLAN (RFC 7348) and Geneve
+ * (RFC 8926) by destination, GTP-U (TS 29.281) and AYIYA by either. */
 #define NJ_VXLAN_PORT 4789
+#define NJ_GENEVE_PORT 6081
+#define NJ_GTPU_PORT 2152
+#define NJ_AYIYA_PORT 5072
 
 /* Enters one tunnel level before an inner packet is decoded: remembers the
  * outermost addresses and tunnel protocol, sets NJ_PKT_TUNNEL. Returns
@@ -97,6 +104,15 @@ int nj_decode_erspan(struct nj_packet *p, const uint8_t *data, uint32_t len, boo
  * tunnel and decodes its LLC/SNAP payload; frames it does not follow
  * (management, encrypted, A-MSDU) return 0 and leave p as it was. */
 int nj_decode_ieee80211(struct nj_packet *p, const uint8_t *data, uint32_t len);
+/* UDP tunnels: each returns 0 and leaves p as plain UDP when the
+ * payload does not have its shape, else enters a tunnel and decodes the
+ * inner packet. */
+int nj_decode_geneve(struct nj_packet *p, const uint8_t *data, uint32_t len);
+int nj_decode_gtp(struct nj_packet *p, const uint8_t *data, uint32_t len);
+int nj_decode_ayiya(struct nj_packet *p, const uint8_t *data, uint32_t len);
+/* For the UDP tunnels that carry bare IP: enters the tunnel and decodes
+ * data[0..len) as IPv4 (ver 4) or IPv6 (ver 6). */
+int nj_decode_tunnel_ip(struct nj_packet *p, uint8_t ver, const uint8_t *data, uint32_t len);
 /* Decodes raw IP whose version nibble selects IPv4 or IPv6. */
 int nj_decode_raw(struct nj_packet *p, const uint8_t *data, uint32_t len);
 

@@ -1,4 +1,5 @@
-/* UDP (RFC 768); VXLAN is recognised on its destination port.
+/* UDP (RFC 768); the UDP tunnels (VXLAN, Geneve, GTP-U, AYIYA) are
+ * recognised on their ports.
  *
  *  +----------------+----------------+----------------+----------------+
  *  |  Source Port   |  Dest. Port    |     Length     |    Checksum    |
@@ -7,6 +8,21 @@
 #include "decode/decode_int.h"
 
 #define UDP_HDR_LEN 8
+
+/* Hands the payload to the tunnel decoder its ports name, if any; the
+ * decoders leave payloads without their tunnel's shape as plain UDP. */
+static int decode_tunnel(struct nj_packet *p, const uint8_t *data, uint32_t len)
+{
+	if (p->dport == NJ_VXLAN_PORT)
+		return nj_decode_vxlan(p, data, len);
+	if (p->dport == NJ_GENEVE_PORT)
+		return nj_decode_geneve(p, data, len);
+	if (p->sport == NJ_GTPU_PORT || p->dport == NJ_GTPU_PORT)
+		return nj_decode_gtp(p, data, len);
+	if (p->sport == NJ_AYIYA_PORT || p->dport == NJ_AYIYA_PORT)
+		return nj_decode_ayiya(p, data, len);
+	return 0;
+}
 
 int nj_decode_udp(struct nj_packet *p, const uint8_t *data, uint32_t len)
 {
@@ -45,7 +61,7 @@ int nj_decode_udp(struct nj_packet *p, const uint8_t *data, uint32_t len)
 	}
 	nj_decode_set_payload(p, data + UDP_HDR_LEN, dlen - UDP_HDR_LEN);
 
-	if (rc == 0 && p->dport == NJ_VXLAN_PORT && !nj_decode_in_fragment(p))
-		return nj_decode_vxlan(p, data + UDP_HDR_LEN, dlen - UDP_HDR_LEN);
-	return rc;
+	if (rc != 0 || nj_decode_in_fragment(p))
+		return rc;
+	return decode_tunnel(p, data + UDP_HDR_LEN, dlen - UDP_HDR_LEN);
 }

@@ -105,6 +105,7 @@
 	X(LTNULL_PKT_TOO_SMALL, "ltnull.pkt_too_small")                        \
 	X(LTNULL_UNSUPPORTED_TYPE, "ltnull.unsupported_type")                  \
 	X(VXLAN_UNKNOWN_PAYLOAD_TYPE, "vxlan.unknown_payload_type")            \
+	X(GENEVE_UNKNOWN_PAYLOAD_TYPE, "geneve.unknown_payload_type")          \
 	X(MPLS_HEADER_TOO_SMALL, "mpls.header_too_small")                      \
 	X(MPLS_PKT_TOO_SMALL, "mpls.pkt_too_small")                            \
 	X(MPLS_BAD_LABEL_IMPLICIT_NULL, "mpls.bad_label_implicit_null")        \

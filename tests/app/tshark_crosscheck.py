@@ -7,6 +7,20 @@ compares them,
 as multisets, with the EVE "http", "dns" and "tls" events nightjar wrote for
 the same pcap.
 
+What counts as one transaction on each side, where the two tools differ in
+presentation rather than in what they parsed:
+  - Bytes that are not UTF-8 in names, hosts, URIs and SNIs: EVE keeps each
+    as the code point of that byte (U+0080..U+00FF), tshark replaces each
+    maximal invalid subsequence with one U+FFFD and the bytes are lost. EVE
+    strings are mapped back to bytes and decoded as tshark does, and on both
+    sides every non-ASCII character is compared as U+FFFD; ASCII is compared
+    exactly.
+  - An HTTP request's status is its final response's (RFC 9110 15.2): an
+    interim 1xx other than 101 is superseded by the response that follows
+    it, which tshark links to the request by http.prev_request_in.
+  - A TLS ClientHello sent again after a HelloRetryRequest (RFC 8446 4.1.4)
+    belongs to the handshake already counted for that TCP connection.
+
     tests/app/tshark_crosscheck.py --eve eve.json --pcap in.pcap
     tests/app/tshark_crosscheck.py --tshark-only --pcap in.pcap   # tshark half
 
@@ -24,6 +38,11 @@ import sys
 SEP = "\x1f"
 # Between the occurrences of one field: not a comma, which URIs contain.
 AGG = "\x1e"
+
+
+# The TLS 1.3 ServerHello random that marks a HelloRetryRequest: SHA-256 of
+# "HelloRetryRequest" (RFC 8446 4.1.3).
+HRR_RANDOM = "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c"
 
 
 def run_tshark(tshark, pcap, display_filter, fields, extra=()):
@@ -54,9 +73,21 @@ def last(v):
     return v.split(AGG)[-1] if v else ""
 
 
+def ascii_only(s):
+    """Every non-ASCII character as U+FFFD (see the module comment)."""
+    return "".join(c if c < "\x80" else "\ufffd" for c in s)
+
+
+def eve_text(s):
+    """An EVE string as tshark would print the bytes it stands for."""
+    raw = b"".join(bytes([ord(c)]) if "\x80" <= c <= "\xff" else
+                   c.encode("utf-8", "surrogatepass") for c in s)
+    return raw.decode("utf-8", "replace")
+
+
 def norm_host(h):
     """As nightjar's http.host/hostname: lowercase, no port, no final dot."""
-    h = h.strip().lower()
+    h = ascii_only(h.strip().lower())
     if h.startswith("["):
         end = h.find("]")
         h = h[:end + 1] if end >= 0 else h
@@ -66,7 +97,7 @@ def norm_host(h):
 
 
 def norm_name(n):
-    n = n.lower()
+    n = ascii_only(n.lower())
     return "<root>" if n in ("", "<root>") else n
 
 
@@ -94,18 +125,29 @@ def addr(row):
 ADDR_FIELDS = ["frame.protocols", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst"]
 
 
+def interim(code):
+    """1xx responses but 101, after which the connection leaves HTTP."""
+    return code.startswith("1") and len(code) == 3 and code != "101"
+
+
 def tshark_http(tshark, pcap, use_addr):
     fields = ["frame.number"] + ADDR_FIELDS + [
               "tcp.dstport", "http.host", "http.request.uri", "http.request.method"]
     reqs = run_tshark(tshark, pcap, "http.request && tcp", fields)
     resps = run_tshark(tshark, pcap, "http.response && tcp",
-                       ["http.request_in", "http.response.code"])
+                       ["http.request_in", "http.prev_request_in",
+                        "http.response.code"])
     status = {}
     for r in resps:
-        for req_frame, code in zip(r["http.request_in"].split(AGG),
-                                   r["http.response.code"].split(AGG)):
+        codes = r["http.response.code"].split(AGG)
+        for req_frame, code in zip(r["http.request_in"].split(AGG), codes):
             if req_frame:
                 status[req_frame] = code
+        # a final response after an interim one names no request_in
+        prev = r["http.prev_request_in"]
+        if not r["http.request_in"] and len(codes) == 1 and \
+                interim(status.get(prev, "")):
+            status[prev] = codes[0]
     out = []
     for r in reqs:
         # one frame may carry several pipelined requests
@@ -114,7 +156,7 @@ def tshark_http(tshark, pcap, use_addr):
         hosts = r["http.host"].split(AGG) if r["http.host"] else []
         for i, method in enumerate(methods):
             key = (norm_host(hosts[i] if i < len(hosts) else ""),
-                   uris[i] if i < len(uris) else "", method,
+                   ascii_only(uris[i] if i < len(uris) else ""), method,
                    status.get(r["frame.number"], "") if i == len(methods) - 1 else "")
             if use_addr:
                 src, dst = addr(r)
@@ -140,14 +182,30 @@ def tshark_dns(tshark, pcap, use_addr):
 
 
 def tshark_tls(tshark, pcap, use_addr):
-    fields = ADDR_FIELDS + ["tcp.dstport", "tls.handshake.extensions_server_name"]
-    rows = run_tshark(tshark, pcap, "tls.handshake.type == 1 && tcp", fields)
+    fields = ADDR_FIELDS + ["tcp.dstport", "tcp.stream", "tls.handshake.type",
+                            "tls.handshake.random",
+                            "tls.handshake.extensions_server_name"]
+    rows = run_tshark(tshark, pcap,
+                      "(tls.handshake.type == 1 || tls.handshake.type == 2) && tcp",
+                      fields)
     out = []
+    retry = set()   # TCP streams whose server last sent a HelloRetryRequest
     for r in rows:
+        stream = r["tcp.stream"]
+        types = r["tls.handshake.type"].split(AGG)
+        if "2" in types:
+            if HRR_RANDOM in r["tls.handshake.random"].split(AGG):
+                retry.add(stream)
+            continue
+        if "1" not in types:
+            continue
+        if stream in retry:
+            retry.discard(stream)
+            continue
         sni = first(r["tls.handshake.extensions_server_name"])
         if not sni:
             continue
-        key = (sni,)
+        key = (ascii_only(sni),)
         if use_addr:
             src, dst = addr(r)
             key = (src, dst, first(r["tcp.dstport"])) + key
@@ -198,7 +256,8 @@ def eve_http(events, use_addr):
     out = []
     for ev in events:
         h = ev["http"]
-        key = (norm_host(h.get("hostname", "")), h.get("url", ""),
+        key = (norm_host(eve_text(h.get("hostname", ""))),
+               ascii_only(eve_text(h.get("url", ""))),
                h.get("http_method", ""), str(h.get("status", "")))
         if use_addr:
             key = (norm_ip(ev.get("src_ip", "")), norm_ip(ev.get("dest_ip", "")),
@@ -217,7 +276,7 @@ def eve_dns(events, use_addr):
         if not queries and d.get("rrname") is not None:
             queries = [{"rrname": d["rrname"]}]
         for q in queries:
-            key = (typ, norm_name(q.get("rrname", "")))
+            key = (typ, norm_name(eve_text(q.get("rrname", ""))))
             if use_addr:
                 key = (norm_ip(ev.get("src_ip", "")), norm_ip(ev.get("dest_ip", ""))) + key
             out.append(key)
@@ -230,7 +289,7 @@ def eve_tls(events, use_addr):
         sni = ev["tls"].get("sni")
         if not sni:
             continue
-        key = (sni,)
+        key = (ascii_only(eve_text(sni)),)
         if use_addr:
             key = (norm_ip(ev.get("src_ip", "")), norm_ip(ev.get("dest_ip", "")),
                    str(ev.get("dest_port", ""))) + key

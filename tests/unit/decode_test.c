@@ -1282,6 +1282,147 @@ static void test_vxlan(void **state)
 	assert_int_equal(P.dport, 4789);
 }
 
+/* An IPv4 packet carrying inner[0..n) in UDP from port sp to dp, in
+ * Ethernet; returns the frame's length. */
+static uint32_t mk_udp_tunnel(uint8_t *f, uint16_t sp, uint16_t dp, const uint8_t *inner,
+			      uint32_t n)
+{
+	uint8_t u[700], ip[800];
+
+	n = mk_udp(u, sp, dp, inner, n);
+	return mk_eth(f, 0x0800, ip, mk_ipv4(ip, 17, C4, D4, u, n));
+}
+
+/* The frame decodes to the TCP packet of assert_inner_tcp4() in a UDP
+ * tunnel. */
+static void assert_udp_tunnel_tcp4(const uint8_t *f, uint32_t n)
+{
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, n), 0);
+	assert_inner_tcp4(17);
+}
+
+/* The frame decodes as plain UDP: no tunnel entered. */
+static void assert_plain_udp(const uint8_t *f, uint32_t n)
+{
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, n), 0);
+	assert_false(P.flags & NJ_PKT_TUNNEL);
+}
+
+static void test_geneve(void **state)
+{
+	uint8_t l4[128] = { 0 }, inner[200], eth[260], gn[400], f[900];
+	uint32_t n = mk_ipv4(inner, 6, A4, B4, l4, mk_tcp(l4, 1111, 22, NJ_TH_SYN, NULL, 0, "x"));
+	uint32_t e = mk_eth(eth, 0x0800, inner, n);
+	uint64_t before = nj_counter_get_by_name("decoder.geneve");
+
+	/* version 0, one 8-byte option, Ethernet payload */
+	memcpy(gn, "\x02\x00\x65\x58\x00\x00\x07\x00", 8);
+	memcpy(gn + 8, "\x01\x02\x03\x01\xaa\xbb\xcc\xdd", 8);
+	memcpy(gn + 16, eth, e);
+	n = mk_udp_tunnel(f, 50000, 6081, gn, 16 + e);
+	assert_udp_tunnel_tcp4(f, n);
+	assert_int_equal(nj_counter_get_by_name("decoder.geneve"), before + 1);
+
+	/* an IPv4 payload named by its ethertype, no options */
+	memcpy(gn, "\x00\x00\x08\x00\x00\x00\x07\x00", 8);
+	memcpy(gn + 8, inner, e - 14);
+	n = mk_udp_tunnel(f, 50000, 6081, gn, 8 + e - 14);
+	assert_udp_tunnel_tcp4(f, n);
+
+	w16(gn + 2, 0x88cc);
+	n = mk_udp_tunnel(f, 50000, 6081, gn, 8 + e - 14);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, n), -1);
+	assert_true(has("geneve.unknown_payload_type"));
+
+	/* options longer than the datagram, or version 1: plain UDP */
+	memcpy(gn, "\x3f\x00\x65\x58", 4);
+	n = mk_udp_tunnel(f, 50000, 6081, gn, 16);
+	assert_plain_udp(f, n);
+	gn[0] = 0x40;
+	n = mk_udp_tunnel(f, 50000, 6081, gn, 8 + e);
+	assert_plain_udp(f, n);
+	assert_int_equal(P.dport, 6081);
+}
+
+static void test_gtp(void **state)
+{
+	uint8_t l4[128] = { 0 }, inner[200], in6[200], g[400], f[900];
+	uint32_t n = mk_ipv4(inner, 6, A4, B4, l4, mk_tcp(l4, 1111, 22, NJ_TH_SYN, NULL, 0, "x"));
+	uint32_t n6 = mk_ipv6(in6, 17, A6, B6, l4, mk_udp(l4, 9, 10, NULL, 0));
+	uint64_t before = nj_counter_get_by_name("nightjar.decoder.gtp");
+	uint32_t m;
+
+	/* G-PDU without optional fields, from the port */
+	memcpy(g, "\x30\xff\x00\x00\x00\x00\x00\x2a", 8);
+	w16(g + 2, (uint16_t)n);
+	memcpy(g + 8, inner, n);
+	m = mk_udp_tunnel(f, 2152, 40000, g, 8 + n);
+	assert_udp_tunnel_tcp4(f, m);
+	assert_int_equal(nj_counter_get_by_name("nightjar.decoder.gtp"), before + 1);
+
+	/* sequence number and a PDU session container (type 0x85, 4 bytes) */
+	memcpy(g, "\x36\xff\x00\x00\x00\x00\x00\x2a\x00\x01\x00\x85", 12);
+	memcpy(g + 12, "\x01\x10\x05\x00", 4);
+	memcpy(g + 16, in6, n6);
+	w16(g + 2, (uint16_t)(8 + n6));
+	m = mk_udp_tunnel(f, 40000, 2152, g, 16 + n6);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, m), 0);
+	assert_true(P.flags & NJ_PKT_TUNNEL);
+	assert_int_equal(P.ip_ver, 6);
+	assert_int_equal(P.dport, 10);
+
+	/* an extension header running past the datagram */
+	g[12] = 0x40;
+	m = mk_udp_tunnel(f, 40000, 2152, g, 16 + n6);
+	assert_plain_udp(f, m);
+
+	/* echo request, and a length beyond the datagram: plain UDP */
+	memcpy(g, "\x32\x01\x00\x04\x00\x00\x00\x00\x00\x01\x00\x00", 12);
+	m = mk_udp_tunnel(f, 2152, 2152, g, 12);
+	assert_plain_udp(f, m);
+	memcpy(g, "\x30\xff\x04\x00\x00\x00\x00\x2a", 8);
+	memcpy(g + 8, inner, n);
+	m = mk_udp_tunnel(f, 2152, 2152, g, 8 + n);
+	assert_plain_udp(f, m);
+	assert_int_equal(P.sport, 2152);
+}
+
+static void test_ayiya(void **state)
+{
+	uint8_t l4[128] = { 0 }, in6[200], in4[200], a[400], f[900];
+	uint32_t n6 = mk_ipv6(in6, 17, A6, B6, l4, mk_udp(l4, 9, 10, NULL, 0));
+	uint32_t n4 = mk_ipv4(in4, 6, A4, B4, l4, mk_tcp(l4, 1111, 22, NJ_TH_SYN, NULL, 0, "x"));
+	uint64_t before = nj_counter_get_by_name("nightjar.decoder.ayiya");
+	uint32_t m;
+
+	/* 16-byte identity, 20-byte signature, forward, IPv6 */
+	memset(a, 0, 44);
+	memcpy(a, "\x41\x52\x11\x29", 4);
+	memcpy(a + 44, in6, n6);
+	m = mk_udp_tunnel(f, 40000, 5072, a, 44 + n6);
+	assert_int_equal(decode(NJ_LINKTYPE_ETHERNET, f, m), 0);
+	assert_true(P.flags & NJ_PKT_TUNNEL);
+	assert_int_equal(P.ip_ver, 6);
+	assert_addr6(&P.src, A6);
+	assert_int_equal(P.dport, 10);
+	assert_int_equal(nj_counter_get_by_name("nightjar.decoder.ayiya"), before + 1);
+
+	/* IPv4 next header, from the port */
+	memcpy(a, "\x41\x52\x11\x04", 4);
+	memcpy(a + 44, in4, n4);
+	m = mk_udp_tunnel(f, 5072, 40000, a, 44 + n4);
+	assert_udp_tunnel_tcp4(f, m);
+
+	/* a heartbeat (opcode 0), and a next header that is not the packet's */
+	a[2] = 0x10;
+	m = mk_udp_tunnel(f, 5072, 40000, a, 44 + n4);
+	assert_plain_udp(f, m);
+	a[2] = 0x11;
+	a[3] = 41;
+	m = mk_udp_tunnel(f, 5072, 40000, a, 44 + n4);
+	assert_plain_udp(f, m);
+}
+
 static void test_ip_in_ip(void **state)
 {
 	uint8_t l4[128] = { 0 }, in4[200], in6[200], ip[400];
@@ -1707,6 +1848,9 @@ int main(void)
 		cmocka_unit_test(test_gre_aruba),
 		cmocka_unit_test(test_gre_ethernet_and_pptp),
 		cmocka_unit_test(test_vxlan),
+		cmocka_unit_test(test_geneve),
+		cmocka_unit_test(test_gtp),
+		cmocka_unit_test(test_ayiya),
 		cmocka_unit_test(test_ip_in_ip),
 		cmocka_unit_test(test_tunnel_depth_bounded),
 		cmocka_unit_test(test_more_link_events),

@@ -509,6 +509,28 @@ static void test_continue_head_close(void **state)
 	assert_int_equal(nj_http_tx_count(s), 0);
 	nj_http_free(s);
 
+	/* a granted CONNECT that opened the connection makes it a tunnel */
+	s = new_state();
+	FEED(s, NJ_DIR_TO_SERVER, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
+	assert_false(nj_http_tunnel(s));
+	FEED(s, NJ_DIR_TO_CLIENT, "HTTP/1.1 200 Connection established\r\n\r\n");
+	tx = tx_at(s, 0);
+	assert_true(nj_http_tunnel(s));
+	assert_int_equal(nj_http_tx_status(tx), 200);
+	assert_true(nj_app_tx_complete(tx));
+	assert_int_equal(FEED(s, NJ_DIR_TO_SERVER, "\x16\x03\x01"), -EINVAL);
+	nj_http_free(s);
+
+	/* refused, or not the first request: still HTTP */
+	s = new_state();
+	FEED(s, NJ_DIR_TO_SERVER, "CONNECT example.com:443 HTTP/1.1\r\n\r\n");
+	FEED(s, NJ_DIR_TO_CLIENT, "HTTP/1.1 407 Proxy Authentication Required\r\n"
+		 "Content-Length: 0\r\n\r\n");
+	FEED(s, NJ_DIR_TO_SERVER, "CONNECT example.com:443 HTTP/1.1\r\n\r\n");
+	FEED(s, NJ_DIR_TO_CLIENT, "HTTP/1.1 200 OK\r\n\r\n");
+	assert_false(nj_http_tunnel(s));
+	nj_http_free(s);
+
 	/* the connection closes inside the response headers: they end there,
 	 * an unterminated last line included */
 	s = after_get("HTTP/1.0 200 OK\r\nServer:ng1nx\r\nX-A: b");
