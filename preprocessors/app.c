@@ -113,38 +113,73 @@ static void set_failed(struct nj_flow *f, struct app_flow *af)
 	f->app_proto = NJ_APP_FAILED;
 }
 
-/* Detection on this direction's bytes so far (kept in early[]); on success
- * starts the parser and replays what was kept, client side first. */
-static void detect(struct nj_flow *f, struct app_flow *af, int dir, const uint8_t *d,
-		   uint32_t n, bool udp)
+static int other_dir(int dir)
 {
-	int di = dir == NJ_DIR_TO_SERVER ? 0 : 1;
-	struct nj_abuf *e = &af->early[di];
-	const uint8_t *buf = d;
-	uint32_t len = n;
-	int proto;
+	return dir == NJ_DIR_TO_SERVER ? NJ_DIR_TO_CLIENT : NJ_DIR_TO_SERVER;
+}
 
-	if (af->failed[di])
-		return;
-	if (!udp && e->len) {
-		nj_abuf_append(e, d, n, DETECT_KEEP);
-		buf = e->p;
-		len = e->len;
+/* The protocol of buf read as the other side's bytes: only for a TCP
+ * session picked up midstream (its direction is a guess) from whose other
+ * side nothing arrived yet; NJ_APP_FAILED for any other flow. */
+static int detect_reversed(const struct nj_flow *f, const struct app_flow *af, int dir,
+			   const uint8_t *buf, uint32_t len)
+{
+	int oi = dir == NJ_DIR_TO_SERVER ? 1 : 0;
+
+	if (af->early[oi].len || af->failed[oi] || !nj_stream_direction_guessed(f))
+		return NJ_APP_FAILED;
+	return nj_app_detect(buf, len, other_dir(dir), f->proto, f->cport, f->sport);
+}
+
+static bool decided(int proto)
+{
+	return proto != NJ_APP_UNKNOWN && proto != NJ_APP_FAILED;
+}
+
+/* Detection in the data's own direction, then (real packets only: a
+ * pseudo-packet is dispatched in the middle of another one) as the other
+ * side's data, which sets *reverse: a response picked up midstream.
+ * Undecided while either reading waits for more bytes. */
+static int detect_either(const struct nj_packet *p, const struct app_flow *af, int dir,
+			 const uint8_t *buf, uint32_t len, bool *reverse)
+{
+	const struct nj_flow *f = p->flow;
+	int proto = nj_app_detect(buf, len, dir, f->proto, f->sport, f->cport);
+	int rev;
+
+	*reverse = false;
+	if (decided(proto) || (p->flags & NJ_PKT_PSEUDO))
+		return proto;
+	rev = detect_reversed(f, af, dir, buf, len);
+	if (decided(rev)) {
+		*reverse = true;
+		return rev;
 	}
-	proto = nj_app_detect(buf, len, dir, f->proto, f->sport, f->cport);
-	if (proto == NJ_APP_UNKNOWN) {
-		if (!udp && !e->len)
-			nj_abuf_append(e, d, n, DETECT_KEEP);
-		return;
-	}
-	if (proto == NJ_APP_FAILED) {
-		af->failed[di] = true;
-		if (af->failed[0] && af->failed[1])
-			set_failed(f, af);
-		if (!udp && !e->len)
-			nj_abuf_append(e, d, n, DETECT_KEEP);
-		return;
-	}
+	return proto == NJ_APP_UNKNOWN || rev == NJ_APP_UNKNOWN ? NJ_APP_UNKNOWN : NJ_APP_FAILED;
+}
+
+/* The flow turns round (nj_flow_reverse: its record, p->dir, the TCP
+ * session), and so do the bytes kept here per direction. */
+static void reverse(struct nj_packet *p, struct app_flow *af)
+{
+	struct nj_abuf e = af->early[0];
+	bool failed = af->failed[0];
+
+	nj_flow_reverse(p->flow, p);
+	af->early[0] = af->early[1];
+	af->early[1] = e;
+	af->failed[0] = af->failed[1];
+	af->failed[1] = failed;
+}
+
+/* Protocol proto was detected on data of direction dir (d[0..n), the
+ * packet's new bytes): starts the parser and feeds it what was kept,
+ * client side first. */
+static void detected(struct nj_flow *f, struct app_flow *af, int proto, int dir,
+		     const uint8_t *d, uint32_t n, bool udp)
+{
+	struct nj_abuf *e = &af->early[dir == NJ_DIR_TO_SERVER ? 0 : 1];
+
 	af->proto = (uint8_t)proto;
 	f->app_proto = (uint8_t)proto;
 	nj_counter_add(g.c_flows[proto], 1);
@@ -213,6 +248,48 @@ static void http_tunnel_step(struct nj_flow *f, struct app_flow *af)
 	af->proto = NJ_APP_UNKNOWN;
 	f->app_proto = NJ_APP_UNKNOWN;
 	af->failed[0] = af->failed[1] = false;
+}
+
+/* Detection on this direction's bytes so far (kept in early[]); a flow
+ * picked up midstream whose data reads as the other side's is reversed
+ * first (detect_either). */
+static void detect(struct nj_packet *p, struct app_flow *af, int dir, const uint8_t *d,
+		   uint32_t n, bool udp)
+{
+	struct nj_flow *f = p->flow;
+	int di = dir == NJ_DIR_TO_SERVER ? 0 : 1;
+	struct nj_abuf *e = &af->early[di];
+	const uint8_t *buf = d;
+	uint32_t len = n;
+	bool rev;
+	int proto;
+
+	if (af->failed[di])
+		return;
+	if (!udp && e->len) {
+		nj_abuf_append(e, d, n, DETECT_KEEP);
+		buf = e->p;
+		len = e->len;
+	}
+	proto = detect_either(p, af, dir, buf, len, &rev);
+	if (proto == NJ_APP_UNKNOWN) {
+		if (!udp && !e->len)
+			nj_abuf_append(e, d, n, DETECT_KEEP);
+		return;
+	}
+	if (proto == NJ_APP_FAILED) {
+		af->failed[di] = true;
+		if (af->failed[0] && af->failed[1])
+			set_failed(f, af);
+		if (!udp && !e->len)
+			nj_abuf_append(e, d, n, DETECT_KEEP);
+		return;
+	}
+	if (rev) {
+		reverse(p, af);
+		dir = other_dir(dir);
+	}
+	detected(f, af, proto, dir, d, n, udp);
 }
 
 /* Data was lost before this chunk; before detection the bytes kept for it
@@ -380,7 +457,7 @@ static int handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 		socks_step(f, af, dir, &d, &n);
 	if (n && (dir == NJ_DIR_TO_SERVER || dir == NJ_DIR_TO_CLIENT)) {
 		if (af->proto == NJ_APP_UNKNOWN)
-			detect(f, af, dir, d, n, udp);
+			detect(p, af, dir, d, n, udp);
 		else if (feed(af, dir, d, n) == -ENOMEM)
 			nj_counter_add(g.c_nomem, 1);
 	}

@@ -23,6 +23,7 @@
 #include "core/flow.h"
 
 struct nj_config;
+struct nj_packet;
 struct nj_worker;
 
 /* Reads the config and registers the stage (NJ_STAGE_FLOW) and its counters
@@ -35,6 +36,21 @@ int nj_flow_stage_register(const struct nj_config *cfg);
  * engine uses it to flush undelivered data through detection. Registering
  * the same function twice is a no-op. Start-up only; 0 or -ENOSPC. */
 int nj_flow_before_end(nj_flow_end_fn fn);
+
+/* Reverses flow f (preprocessors/flow_reverse.c): client and server, their
+ * ports, the per-direction counters and the rest of what the record keeps
+ * per direction are swapped, p->dir too when p is a packet of f (p may be
+ * NULL), then the reverse hooks run so that each stage swaps the state it
+ * attached. The key and flow_id stay. For protocol detection, on a session
+ * picked up midstream whose direction was guessed wrong. */
+void nj_flow_reverse(struct nj_flow *f, struct nj_packet *p);
+
+/* Hooks run by nj_flow_reverse, after the record was swapped: a stage swaps
+ * its own per-direction state of f and fixes what it attached to p.
+ * Registering the same function twice is a no-op. Start-up only; 0 or
+ * -ENOSPC. */
+typedef void (*nj_flow_reverse_fn)(struct nj_flow *f, struct nj_packet *p);
+int nj_flow_on_reverse(nj_flow_reverse_fn fn);
 
 /* The flow of this worker between x:xp and y:yp (either way round; no
  * VLAN, no tunnel), or NULL. Addresses as flows hold them (IPv4 as IPv4).

@@ -65,6 +65,12 @@ int nj_stream_stage_register(const struct nj_config *cfg);
  * flow is NULL. */
 bool nj_stream_size(const struct nj_flow *f, uint8_t dir, uint64_t *bytes);
 
+/* True when f's TCP session was picked up midstream from a packet that was
+ * neither a SYN nor a SYN/ACK: its client is only the sender of the first
+ * packet seen, and protocol detection may reverse the flow
+ * (nj_flow_reverse, preprocessors/flow_table.h). */
+bool nj_stream_direction_guessed(const struct nj_flow *f);
+
 /* Name of a state ("established"), for logs and EVE. */
 const char *nj_tcp_state_name(int state);
 

@@ -34,6 +34,8 @@ struct tcp_session {
 	struct tcp_side d[2];
 	uint8_t state;          /* enum nj_tcp_state */
 	bool midstream, simopen;
+	bool guessed;           /* picked up without a SYN or SYN/ACK: the
+				 * client is whoever was seen first */
 };
 
 struct stream_thread {
@@ -192,8 +194,16 @@ static struct tcp_session *session_start(struct stream_thread *th, struct nj_flo
 		if (fl & NJ_TH_ACK)
 			side_set_isn(&s->d[!me], p->tcp.ack - 1);
 		s->state = NJ_TCP_ESTABLISHED;
+		s->guessed = true;
 	}
 	return s;
+}
+
+bool nj_stream_direction_guessed(const struct nj_flow *f)
+{
+	const struct tcp_session *s = f && f->proto == 6 ? f->stream : NULL;
+
+	return s && s->guessed;
 }
 
 static void handshake(struct tcp_session *s, struct nj_packet *p, int me)
@@ -282,6 +292,33 @@ static void teardown_state(struct tcp_session *s)
 	} else if (v->fin_seen) {
 		s->state = NJ_TCP_CLOSE_WAIT;
 	}
+}
+
+/* Flow reversed (flow_reverse.c): the halves change places, the overlap
+ * policy becomes the new server's, the teardown state is read from the
+ * swapped sides, and the chunks this packet carries take its new
+ * direction. The direction is no longer a guess. */
+static void stream_flow_reversed(struct nj_flow *f, struct nj_packet *p)
+{
+	struct tcp_session *s = f->proto == 6 ? f->stream : NULL;
+	struct nj_worker *w = p ? p->worker : NULL;
+	struct stream_thread *th = w ? w->ctx[NJ_STAGE_STREAM] : NULL;
+
+	if (!s)
+		return;
+	struct tcp_side t = s->d[0];
+	s->d[0] = s->d[1];
+	s->d[1] = t;
+	s->guessed = false;
+	int policy = policy_for(f);
+	for (int i = 0; i < 2; i++)
+		s->d[i].r.policy = (uint8_t)policy;
+	teardown_state(s);
+	f->tcp_state = s->state;
+	if (th && p->stream == &th->chunk)
+		th->chunk.dir = p->dir;
+	if (th && p->raw_stream == &th->raw)
+		th->raw.dir = p->dir;
 }
 
 /* Offset up to which the peer of side me acknowledged its data (the FIN
@@ -728,6 +765,8 @@ int nj_stream_stage_register(const struct nj_config *cfg)
 		return rc;
 	register_counters();
 	if ((rc = nj_flow_before_end(stream_flow_end)) < 0)
+		return rc;
+	if ((rc = nj_flow_on_reverse(stream_flow_reversed)) < 0)
 		return rc;
 	return nj_bus_register(&stream_stage);
 }

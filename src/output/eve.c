@@ -387,7 +387,10 @@ static void put_vars(struct nj_json *j, const struct nj_alert *a)
 	nj_json_object_close(j);
 }
 
-int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_alert *a)
+/* held: the alert will wait (output/hold.h); a flow id it waits for is
+ * added when it is released, not here. */
+static int format_alert(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_alert *a,
+			bool held)
 {
 	const struct nj_packet *p = a->p;
 	const struct nj_flow *f = a->flow ? a->flow : (p ? p->flow : NULL);
@@ -402,7 +405,7 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 	} else {
 		/* a system-call alert: a socket's flow gives the addresses,
 		 * initiator as source; otherwise there are none */
-		uint64_t flow_id = f ? f->flow_id : a->sc ? nj_sock_link_flow_id(a->sc->link) : 0;
+		uint64_t flow_id = f ? f->flow_id : a->sc && !held ? nj_sock_link_flow_id(a->sc->link) : 0;
 		nj_json_object_open(j, NULL);
 		put_time(j, "timestamp", &a->ts);
 		if (flow_id)
@@ -455,6 +458,11 @@ int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 	}
 	nj_json_object_close(j);
 	return j->oom || j->depth != 0 ? -ENOMEM : 0;
+}
+
+int nj_eve_format_alert(const struct nj_eve_opts *o, struct nj_json *j, const struct nj_alert *a)
+{
+	return format_alert(o, j, a, false);
 }
 
 static const char *flow_state_name(uint8_t s)
@@ -641,8 +649,9 @@ void nj_eve_write_alert(struct nj_eve *e, const struct nj_alert *a)
 
 	if (!e || !j || !e->opts.alert)
 		return;
-	int rc = nj_eve_format_alert(&e->opts, j, a);
-	if (rc == 0 && nj_hold_keep(a, j->buf, j->len, NJ_HOLD_EVE, 0, 0))
+	bool wait = nj_hold_needed(a);
+	int rc = format_alert(&e->opts, j, a, wait);
+	if (rc == 0 && wait && nj_hold_keep(a, j->buf, j->len, NJ_HOLD_EVE, 0, 0))
 		return;
 	nj_eve_emit(e, j, rc);
 }

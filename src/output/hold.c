@@ -28,6 +28,7 @@ static int c_delayed = -1;
 static __thread struct held *head;
 static __thread struct held **tail;     /* last link of the list; NULL: &head */
 static __thread uint32_t nheld;
+static __thread int64_t clock_us;       /* the latest time releases were asked for */
 
 void nj_hold_config(const struct nj_config *cfg)
 {
@@ -80,7 +81,7 @@ bool nj_hold_keep(const struct nj_alert *a, const void *rec, size_t len, enum nj
 	const struct nj_flow *f = flow_of(a);
 	struct held *x;
 
-	if (!len || !nj_hold_needed(a))
+	if (!len)
 		return false;
 	if (!(x = calloc(1, sizeof(*x))) || !(x->h.rec = malloc(len))) {
 		free(x);
@@ -93,7 +94,9 @@ bool nj_hold_keep(const struct nj_alert *a, const void *rec, size_t len, enum nj
 	x->h.tag[1] = tag1;
 	x->h.flow = f;
 	x->h.link = f ? NULL : nj_sock_link_ref(a->sc->link);
-	x->due = usec(&a->ts) + delay_us;
+	/* a thread that handles its events late (the sensor's come in
+	 * batches) still gives each the whole delay */
+	x->due = (usec(&a->ts) > clock_us ? usec(&a->ts) : clock_us) + delay_us;
 	if (!tail)
 		tail = &head;
 	*tail = x;
@@ -108,6 +111,8 @@ void nj_hold_release(int64_t now_us, const struct nj_flow *ending, nj_hold_finis
 {
 	struct held **pp = &head;
 
+	if (now_us != INT64_MAX && now_us > clock_us)
+		clock_us = now_us;
 	while (*pp) {
 		struct held *x = *pp;
 		if (!ready(&x->h) && !(ending && x->h.flow == ending) && x->due > now_us) {

@@ -44,11 +44,12 @@ struct nj_held {
 
 void nj_hold_config(const struct nj_config *cfg);
 
-/* Whether alert a must wait. */
+/* Whether alert a must wait: ask before rendering its record, so that what
+ * it waits for, if it comes meanwhile, is added when it is released. */
 bool nj_hold_needed(const struct nj_alert *a);
 
-/* Keeps a's record rec (copied) when it must wait; returns true when kept
- * (the caller writes nothing). */
+/* Keeps a's record rec (copied), for an alert that must wait; returns true
+ * when kept (the caller writes nothing), false on ENOMEM. */
 bool nj_hold_keep(const struct nj_alert *a, const void *rec, size_t len, enum nj_hold_kind kind,
 		  uint32_t tag0, uint32_t tag1);
 

@@ -215,12 +215,14 @@ static void put_flow_id(struct wbuf *b, const struct nj_unified2 *u, uint32_t ev
 	put_extra(b, u, event_id, a, NJ_U2_EXTRA_NJ_FLOW_ID, id, 8);
 }
 
+/* held: the alert will wait (output/hold.h); the socket's flow id it waits
+ * for is added when it is released. */
 static void put_flow_extras(struct wbuf *b, const struct nj_unified2 *u, uint32_t event_id,
-			    const struct nj_alert *a)
+			    const struct nj_alert *a, bool held)
 {
 	const struct nj_flow *f = a->flow ? a->flow : (a->p ? a->p->flow : NULL);
 	const struct nj_packet *p = a->p;
-	uint64_t link_id = !f && a->sc ? nj_sock_link_flow_id(a->sc->link) : 0;
+	uint64_t link_id = !f && !held && a->sc ? nj_sock_link_flow_id(a->sc->link) : 0;
 
 	if (f || link_id)
 		put_flow_id(b, u, event_id, a, f ? f->flow_id : link_id);
@@ -287,7 +289,7 @@ static long build(const struct nj_unified2 *u, uint32_t event_id, const struct n
 	if (u->packet && a->p && a->p->data && a->p->caplen)
 		put_packet(&b, u, event_id, a);
 	put_tx_extras(&b, u, event_id, a);
-	put_flow_extras(&b, u, event_id, a);
+	put_flow_extras(&b, u, event_id, a, held);
 	if (!held || a->sc)
 		put_process_extras(&b, u, event_id, a);
 	if (need)

@@ -56,11 +56,12 @@ static inline void tb_tcp(struct nj_packet *p, const char *src, uint16_t sport, 
 	p->caplen = p->wirelen = 40 + len;
 }
 
-/* Dispatches p at packet time (offline worker). */
+/* Dispatches p at packet time (offline worker), as the run loop does. */
 static inline void tb_run(struct nj_worker *w, struct nj_packet *p)
 {
 	struct nj_event ev;
 
+	p->worker = w;
 	memset(&ev, 0, sizeof(ev));
 	ev.ts = p->ts;
 	ev.kind = NJ_EV_PACKET;

@@ -1,6 +1,7 @@
 /* TCP stream engine through the bus: handshake and teardown states,
- * midstream pickup, validation events, chunks for detection (patterns
- * split over segments, out of order, gaps, flush at flow end). */
+ * midstream pickup (and its reversal by protocol detection), validation
+ * events, chunks for detection (patterns split over segments, out of
+ * order, gaps, flush at flow end). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include "core/counters.h"
 #include "decode/decode.h"
 #include "decode/events.h"
+#include "preprocessors/app.h"
 #include "preprocessors/flow_table.h"
 #include "preprocessors/stream.h"
 #include "pkt_build.h"
@@ -84,7 +86,9 @@ static const struct nj_stage capture_stage = {
 static struct nj_worker w;
 static time_t now = 1000;
 
-static int setup_with(const char *kv[])
+/* The flow and stream stages (and the app-layer stage when app is set)
+ * with settings kv, then the capture stage. */
+static int setup_stages(const char *kv[], bool app)
 {
 	struct nj_config *cfg = nj_config_new();
 
@@ -94,6 +98,8 @@ static int setup_with(const char *kv[])
 	int rc = nj_flow_stage_register(cfg);
 	if (rc == 0)
 		rc = nj_stream_stage_register(cfg);
+	if (rc == 0 && app)
+		rc = nj_app_stage_register(cfg);
 	nj_config_free(cfg);
 	if (rc < 0 || nj_bus_register(&capture_stage) < 0)
 		return -1;
@@ -103,9 +109,20 @@ static int setup_with(const char *kv[])
 	return nj_worker_init(&w, 0, true);
 }
 
+static int setup_with(const char *kv[])
+{
+	return setup_stages(kv, false);
+}
+
 static int setup(void **state)
 {
 	return setup_with(NULL);
+}
+
+static int setup_midstream_app(void **state)
+{
+	const char *kv[] = { "stream.midstream=true", NULL };
+	return setup_stages(kv, true);
 }
 
 static int teardown(void **state)
@@ -629,6 +646,59 @@ static void test_rst_in_syn_sent(void **state)
 	assert_false(p->flags & NJ_PKT_FLOW_ESTABLISHED);
 }
 
+#define RESPONSE "HTTP/1.1 200 OK\r\nServer: x\r\nContent-Length: 2\r\n\r\nhi"
+
+/* Picked up midstream from the server's side: a pure ACK makes the server
+ * the client, then its data reads as an HTTP response and detection turns
+ * the flow round, flow_id kept. */
+static void test_midstream_reversed_by_detection(void **state)
+{
+	struct nj_packet *p = srv(NJ_TH_ACK, 1, 1, NULL);
+	struct nj_flow *f = p->flow;
+	uint64_t id = f->flow_id, n;
+
+	assert_int_equal(p->dir, NJ_DIR_TO_SERVER);
+	assert_true(nj_stream_direction_guessed(f));
+	p = srv(NJ_TH_ACK | NJ_TH_PUSH, 1, 1, RESPONSE);
+	assert_int_equal(f->app_proto, NJ_APP_HTTP);
+	assert_int_equal(p->dir, NJ_DIR_TO_CLIENT);
+	assert_int_equal(f->flow_id, id);
+	assert_int_equal(f->cport, 40000);
+	assert_int_equal(f->sport, 80);
+	assert_int_equal(f->pkts_ts, 0);
+	assert_int_equal(f->pkts_tc, 2);
+	assert_int_equal(f->bytes_ts, 0);
+	assert_false(nj_stream_direction_guessed(f));
+	/* the data went on as the server's */
+	assert_int_equal(seen.len[0], 0);
+	assert_int_equal(seen.len[1], strlen(RESPONSE));
+	assert_true(nj_stream_size(f, NJ_DIR_TO_CLIENT, &n));
+	assert_int_equal(n, strlen(RESPONSE));
+	assert_true(nj_stream_size(f, NJ_DIR_TO_SERVER, &n));
+	assert_int_equal(n, 0);
+	/* the client's next data is to_server, in the client's half */
+	p = cli(NJ_TH_ACK | NJ_TH_PUSH, 1, 1 + strlen(RESPONSE), "GET / HTTP/1.1\r\n\r\n");
+	assert_int_equal(p->dir, NJ_DIR_TO_SERVER);
+	assert_int_equal(f->pkts_ts, 1);
+	assert_int_equal(seen.len[0], 18);
+	assert_int_equal(f->tcp_state, NJ_TCP_ESTABLISHED);
+}
+
+/* A flow whose handshake was seen keeps its direction whatever its data
+ * looks like. */
+static void test_handshake_not_reversed(void **state)
+{
+	struct nj_flow *f = handshake();
+	struct nj_packet *p;
+
+	assert_false(nj_stream_direction_guessed(f));
+	p = cli(NJ_TH_ACK | NJ_TH_PUSH, 1, 1, RESPONSE);
+	assert_int_equal(p->dir, NJ_DIR_TO_SERVER);
+	assert_int_equal(f->cport, 40000);
+	assert_int_not_equal(f->app_proto, NJ_APP_HTTP);
+	assert_int_equal(seen.len[0], strlen(RESPONSE));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -638,6 +708,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_simultaneous_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_midstream_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_midstream_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_midstream_reversed_by_detection,
+						setup_midstream_app, teardown),
+		cmocka_unit_test_setup_teardown(test_handshake_not_reversed, setup_midstream_app,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_async_oneside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pattern_two_segments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pattern_ten_segments, setup, teardown),
