@@ -32,6 +32,7 @@ struct sm_entry {
 	struct sm_key key;
 	struct nj_proc_owner *owner;
 	struct nj_sock_link *link;      /* connected sockets only */
+	bool paired;                    /* its link is shared with the other end */
 	int64_t seen;                   /* seconds, event time */
 	int64_t seen_us;                /* the same in microseconds */
 	/* the socket the key named before (a connection that reused the
@@ -190,20 +191,25 @@ static uint64_t waiting_flow(const struct sm_key *k, int64_t now_us)
 /* With the lock held: a link for the connected socket k seen at now_us,
  * a new reference. Both ends of a local connection (one process connected,
  * another accepted) share one link, as they share one flow: the other
- * end's if it was seen within MIRROR_US, else a new one. */
-static struct nj_sock_link *link_for(const struct sm_key *k, int64_t now_us)
+ * end's, if it was seen within MIRROR_US and is not paired yet (a client
+ * port used again soon after finds the earlier connection's ends paired),
+ * else a new one. */
+static struct nj_sock_link *link_for(struct sm_entry *e, int64_t now_us)
 {
 	struct sm_key m;
 	struct nj_sock_link *l;
 
-	mirror(&m, k);
-	struct sm_entry *e = *find(&m);
-	if (e && e->link && near(e->seen_us, now_us))
-		l = nj_sock_link_ref(e->link);
-	else
+	mirror(&m, &e->key);
+	struct sm_entry *o = *find(&m);
+	e->paired = false;
+	if (o && o != e && o->link && !o->paired && near(o->seen_us, now_us)) {
+		l = nj_sock_link_ref(o->link);
+		o->paired = e->paired = true;
+	} else {
 		l = nj_sock_link_new();
+	}
 	if (l && !nj_sock_link_flow_id(l))
-		nj_sock_link_set_flow(l, waiting_flow(k, now_us));
+		nj_sock_link_set_flow(l, waiting_flow(&e->key, now_us));
 	return l;
 }
 
@@ -234,7 +240,7 @@ static struct nj_sock_link *insert(const struct sm_key *k, struct nj_proc_owner 
 	}
 	if (e) {
 		e->owner = o;
-		e->link = l = k->kind == K_CONNECTED ? link_for(k, now_us) : NULL;
+		e->link = l = k->kind == K_CONNECTED ? link_for(e, now_us) : NULL;
 		e->seen = now;
 		e->seen_us = now_us;
 		age_push(e);

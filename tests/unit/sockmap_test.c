@@ -87,6 +87,28 @@ static void ends_share_one_link(void **state)
 	assert_ptr_not_equal(c.link, a.link);
 }
 
+/* A client port used again a second later: the new connection's ends pair
+ * with each other, not with the earlier connection's. */
+static void port_reuse_pairs_anew(void **state)
+{
+	struct nj_syscall c1, a1, c2, a2;
+
+	sock_event(&c1, NJ_SC_CONNECT, 40020, 3000);
+	nj_sockmap_update(&c1);
+	sock_event(&a1, NJ_SC_ACCEPT, 40020, 3000);
+	nj_sockmap_update(&a1);
+	assert_ptr_equal(c1.link, a1.link);
+	nj_sock_link_change(c1.link, 7, true);
+	/* the accept of the new connection comes first, then its connect */
+	sock_event(&a2, NJ_SC_ACCEPT, 40020, 3001);
+	nj_sockmap_update(&a2);
+	assert_ptr_not_equal(a2.link, a1.link);
+	assert_false(nj_sock_link_has(a2.link, 7));
+	sock_event(&c2, NJ_SC_CONNECT, 40020, 3001);
+	nj_sockmap_update(&c2);
+	assert_ptr_equal(c2.link, a2.link);
+}
+
 static void waiting_flow_gives_its_id(void **state)
 {
 	struct nj_syscall c, a;
@@ -145,6 +167,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ends_share_one_link),
+		cmocka_unit_test(port_reuse_pairs_anew),
 		cmocka_unit_test(waiting_flow_gives_its_id),
 		cmocka_unit_test(changes_reach_the_flow_in_order),
 	};
