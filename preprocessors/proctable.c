@@ -556,12 +556,18 @@ static void on_exec(struct nj_proctable *t, struct entry *e, const struct nj_sys
 
 		read_link(t, e, &e->cwd, &e->p.cwd, "cwd");
 		read_cgroup(t, e);
-		snprintf(p, sizeof(p), "%s/%u/exe", t->procfs, e->p.pid);
-		n = readlink(p, buf, sizeof(buf) - 1);
-		if (n > 0 && (!sc->path || sc->exe_memfd))
-			set_str(t, e, &e->exe, &e->p.exe, buf, (size_t)n);
-		if (n > 7 && memcmp(buf, "/memfd:", 7) == 0)
-			e->p.exe_memfd = true;
+		/* /proc shows the process as it is when the event is handled,
+		 * maybe after a later exec: only an event without the image's
+		 * path asks it (the sensor's path and memfd flag were read in
+		 * the kernel at the exec) */
+		if (!sc->path) {
+			snprintf(p, sizeof(p), "%s/%u/exe", t->procfs, e->p.pid);
+			n = readlink(p, buf, sizeof(buf) - 1);
+			if (n > 0)
+				set_str(t, e, &e->exe, &e->p.exe, buf, (size_t)n);
+			if (n > 7 && memcmp(buf, "/memfd:", 7) == 0)
+				e->p.exe_memfd = true;
+		}
 	}
 	compute_ancestors(t, e);
 }
