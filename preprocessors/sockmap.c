@@ -271,13 +271,6 @@ static struct nj_proc_owner *owner_of(const struct nj_syscall *sc)
 	return nj_proc_owner_new(&p, NULL);
 }
 
-static uint8_t sock_proto(const struct nj_syscall *sc)
-{
-	if (sc->protocol == IPPROTO_TCP || sc->protocol == IPPROTO_UDP)
-		return (uint8_t)sc->protocol;
-	return sc->sock_type == 1 ? IPPROTO_TCP : sc->sock_type == 2 ? IPPROTO_UDP : 0;
-}
-
 static bool inet(const struct nj_addr *a)
 {
 	return a->family == 4 || a->family == 6;
@@ -286,12 +279,14 @@ static bool inet(const struct nj_addr *a)
 void nj_sockmap_update(struct nj_syscall *sc)
 {
 	struct sm_key k;
+	struct nj_sc_ends e;
 	bool ok;
 
 	if (!sc->has_sock || !inet(&sc->local))
 		return;
 	memset(&k, 0, sizeof(k));
-	k.proto = sock_proto(sc);
+	nj_syscall_ends(sc, &e);
+	k.proto = e.proto;
 	nj_addr_unmap(&k.laddr, &sc->local);
 	k.lport = sc->local_port;
 	switch (sc->type) {
@@ -313,7 +308,7 @@ void nj_sockmap_update(struct nj_syscall *sc)
 	default:
 		return;
 	}
-	if (!ok || !k.proto)
+	if (!ok || (k.proto != IPPROTO_TCP && k.proto != IPPROTO_UDP))
 		return;
 	if (k.kind == K_CONNECTED) {
 		nj_addr_unmap(&k.raddr, &sc->remote);

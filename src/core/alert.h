@@ -71,6 +71,10 @@ struct nj_alert {
 	uint32_t npktvars, nflowvars;
 };
 
+/* The alert's flow: its own, else its packet's; NULL for none. Needs
+ * core/packet.h where it is used. */
+#define nj_alert_flow(a) ((a)->flow ? (a)->flow : (a)->p ? (a)->p->flow : NULL)
+
 struct nj_worker;
 
 /* Outputs register a sink at start-up; the rule engine emits each alert to

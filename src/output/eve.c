@@ -393,7 +393,7 @@ static int format_alert(const struct nj_eve_opts *o, struct nj_json *j, const st
 			bool held)
 {
 	const struct nj_packet *p = a->p;
-	const struct nj_flow *f = a->flow ? a->flow : (p ? p->flow : NULL);
+	const struct nj_flow *f = nj_alert_flow(a);
 
 	nj_json_reset(j);
 	if (!a->rule)

@@ -54,14 +54,9 @@ static bool settled(const struct nj_flow *f)
 	return f->owner && f->owner_match >= NJ_SM_ACCEPTED;
 }
 
-static const struct nj_flow *flow_of(const struct nj_alert *a)
-{
-	return a->flow ? a->flow : a->p ? a->p->flow : NULL;
-}
-
 bool nj_hold_needed(const struct nj_alert *a)
 {
-	const struct nj_flow *f = flow_of(a);
+	const struct nj_flow *f = nj_alert_flow(a);
 
 	if (!delay_us || !nj_correlation_active() || nheld >= MAX_HELD)
 		return false;
@@ -78,7 +73,7 @@ static bool ready(const struct nj_held *h)
 bool nj_hold_keep(const struct nj_alert *a, const void *rec, size_t len, enum nj_hold_kind kind,
 		  uint32_t tag0, uint32_t tag1)
 {
-	const struct nj_flow *f = flow_of(a);
+	const struct nj_flow *f = nj_alert_flow(a);
 	struct held *x;
 
 	if (!len)

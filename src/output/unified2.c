@@ -220,7 +220,7 @@ static void put_flow_id(struct wbuf *b, const struct nj_unified2 *u, uint32_t ev
 static void put_flow_extras(struct wbuf *b, const struct nj_unified2 *u, uint32_t event_id,
 			    const struct nj_alert *a, bool held)
 {
-	const struct nj_flow *f = a->flow ? a->flow : (a->p ? a->p->flow : NULL);
+	const struct nj_flow *f = nj_alert_flow(a);
 	const struct nj_packet *p = a->p;
 	uint64_t link_id = !f && !held && a->sc ? nj_sock_link_flow_id(a->sc->link) : 0;
 
@@ -249,7 +249,7 @@ static void put_str_extra(struct wbuf *b, const struct nj_unified2 *u, uint32_t 
 static void put_process_extras(struct wbuf *b, const struct nj_unified2 *u, uint32_t event_id,
 			       const struct nj_alert *a)
 {
-	const struct nj_flow *f = a->flow ? a->flow : (a->p ? a->p->flow : NULL);
+	const struct nj_flow *f = nj_alert_flow(a);
 	const struct nj_syscall *sc = a->sc;
 	const struct nj_process *pr = sc ? sc->proc : f && f->owner ? &f->owner->p : NULL;
 	uint8_t ids[12];
