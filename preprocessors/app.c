@@ -113,11 +113,6 @@ static void set_failed(struct nj_flow *f, struct app_flow *af)
 	f->app_proto = NJ_APP_FAILED;
 }
 
-static int other_dir(int dir)
-{
-	return dir == NJ_DIR_TO_SERVER ? NJ_DIR_TO_CLIENT : NJ_DIR_TO_SERVER;
-}
-
 /* The protocol of buf read as the other side's bytes: only for a TCP
  * session picked up midstream (its direction is a guess) from whose other
  * side nothing arrived yet; NJ_APP_FAILED for any other flow. */
@@ -128,7 +123,7 @@ static int detect_reversed(const struct nj_flow *f, const struct app_flow *af, i
 
 	if (af->early[oi].len || af->failed[oi] || !nj_stream_direction_guessed(f))
 		return NJ_APP_FAILED;
-	return nj_app_detect(buf, len, other_dir(dir), f->proto, f->cport, f->sport);
+	return nj_app_detect(buf, len, nj_dir_reverse((uint8_t)dir), f->proto, f->cport, f->sport);
 }
 
 static bool decided(int proto)
@@ -287,7 +282,7 @@ static void detect(struct nj_packet *p, struct app_flow *af, int dir, const uint
 	}
 	if (rev) {
 		reverse(p, af);
-		dir = other_dir(dir);
+		dir = nj_dir_reverse((uint8_t)dir);
 	}
 	detected(f, af, proto, dir, d, n, udp);
 }

@@ -54,15 +54,6 @@ static uint8_t reversed_dir_bits(uint8_t bits)
 	return rest | ((bits & ts) ? tc : 0) | ((bits & tc) ? ts : 0);
 }
 
-static uint8_t reversed_dir(uint8_t dir)
-{
-	if (dir == NJ_DIR_TO_SERVER)
-		return NJ_DIR_TO_CLIENT;
-	if (dir == NJ_DIR_TO_CLIENT)
-		return NJ_DIR_TO_SERVER;
-	return dir;
-}
-
 void nj_flow_reverse(struct nj_flow *f, struct nj_packet *p)
 {
 	SWAP(struct nj_addr, f->client, f->server);
@@ -72,7 +63,7 @@ void nj_flow_reverse(struct nj_flow *f, struct nj_packet *p)
 	f->drop_logged = reversed_dir_bits(f->drop_logged);
 	f->owner_match = reversed_match(f->owner_match);
 	if (p && p->flow == f)
-		p->dir = reversed_dir(p->dir);
+		p->dir = nj_dir_reverse(p->dir);
 	for (int i = 0; i < non_reverse; i++)
 		on_reverse[i](f, p);
 }

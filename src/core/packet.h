@@ -65,6 +65,12 @@ enum nj_dir {
 	NJ_DIR_TO_CLIENT = 2,
 };
 
+/* The other direction; NJ_DIR_NONE stays. */
+static inline uint8_t nj_dir_reverse(uint8_t dir)
+{
+	return dir == NJ_DIR_TO_SERVER ? NJ_DIR_TO_CLIENT : dir == NJ_DIR_TO_CLIENT ? NJ_DIR_TO_SERVER : dir;
+}
+
 /* Packet flags (p->flags). */
 enum nj_pkt_flag {
 	NJ_PKT_IPV4_CSUM_BAD = 1 << 0,
