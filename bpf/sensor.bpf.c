@@ -312,11 +312,13 @@ static __always_inline void fill_task(struct nj_sr_record *r, struct task_struct
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
 }
 
+/* The position reached lives in r->base_off, a map value the verifier
+ * does not track: a position on the stack would be a new exact range at
+ * every step, so the states of the loop body would never converge. */
 struct walk_ctx {
 	struct nj_sr_record *r;
 	struct dentry *d, *root_d;
 	struct vfsmount *mnt, *root_mnt;
-	__u32 pos;
 };
 
 /* One path component per step, from the leaf up: at a mount's root the
@@ -328,7 +330,7 @@ static long walk_step(__u32 i, void *data)
 	struct dentry *d = c->d, *parent;
 	struct vfsmount *mnt = c->mnt;
 	const unsigned char *name;
-	__u32 len;
+	__u32 len, pos;
 
 	if (!d || (d == c->root_d && mnt == c->root_mnt))
 		return 1;
@@ -345,14 +347,16 @@ static long walk_step(__u32 i, void *data)
 	}
 	len = BPF_CORE_READ(d, d_name.len);
 	name = BPF_CORE_READ(d, d_name.name);
-	if (len == 0 || len > 255 || len + 1 > c->pos) {
+	pos = r->base_off;
+	if (len == 0 || len > 255 || len + 1 > pos) {
 		r->flags |= NJ_SR_F_BASE_TRUNC;
 		return 1;
 	}
-	c->pos -= len;
-	bpf_probe_read_kernel(&r->base[c->pos & (NJ_SR_BASE_MAX - 1)], len & 255, name);
-	c->pos -= 1;
-	r->base[c->pos & (NJ_SR_BASE_MAX - 1)] = '/';
+	pos -= len;
+	bpf_probe_read_kernel(&r->base[pos & (NJ_SR_BASE_MAX - 1)], len & 255, name);
+	pos -= 1;
+	r->base[pos & (NJ_SR_BASE_MAX - 1)] = '/';
+	r->base_off = pos;
 	c->d = parent;
 	return 0;
 }
@@ -367,18 +371,17 @@ static __always_inline void walk_path(struct nj_sr_record *r, struct task_struct
 		.mnt = mnt,
 		.root_d = BPF_CORE_READ(task, fs, root.dentry),
 		.root_mnt = BPF_CORE_READ(task, fs, root.mnt),
-		.pos = NJ_SR_BASE_MAX,
 	};
 
 	if (!d || !mnt)
 		return;
+	r->base_off = NJ_SR_BASE_MAX;
 	bpf_loop(NJ_SR_BASE_DEPTH, walk_step, &c, 0);
-	if (c.pos == NJ_SR_BASE_MAX) {
-		c.pos = NJ_SR_BASE_MAX - 1;
+	if (r->base_off >= NJ_SR_BASE_MAX) {
+		r->base_off = NJ_SR_BASE_MAX - 1;
 		r->base[NJ_SR_BASE_MAX - 1] = '/';
 	}
-	r->base_off = c.pos;
-	r->base_len = NJ_SR_BASE_MAX - c.pos;
+	r->base_len = NJ_SR_BASE_MAX - r->base_off;
 	r->flags |= NJ_SR_F_BASE;
 }
 
