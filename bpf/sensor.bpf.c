@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* nightjar's system-call sensor: raw_syscalls and sched tracepoints.
+/* nightjar's system-call sensor: syscall and sched tracepoints.
  *
+ * The two syscall programs attach either to one syscalls:sys_enter_<call> /
+ * sys_exit_<call> pair per traced call (only those calls run them) or to
+ * raw_syscalls:sys_enter/sys_exit (every call of the machine runs them).
  * sys_enter looks the call up in the `filter` table (one entry per syscall
  * number, written by user space from the loaded rules) and, for a traced
  * call, stashes its arguments and the user-memory strings (paths, argv) in
@@ -223,18 +226,40 @@ static __always_inline __u32 read_strs(struct nj_sr_record *r, char *area, __u64
 	return c.off;
 }
 
+/* What raw_syscalls:sys_enter and every syscalls:sys_enter_<call> hand a
+ * BPF program alike: the syscall number at offset 8, the arguments from
+ * offset 16 (the kernel gives a BPF program room for six even when the
+ * call has fewer). A per-call tracepoint refuses programs that read past
+ * its own last field — as little as the number, for fork — so the number
+ * is read as the format's int and the arguments with a helper: the same
+ * two programs attach to either kind of tracepoint. */
+struct sc_enter {
+	__u64 common;
+	int nr;
+	int pad;
+	__u64 args[6];
+};
+
+struct sc_exit {
+	__u64 common;
+	int nr;
+	int pad;
+	long ret;
+};
+
 SEC("tracepoint/raw_syscalls/sys_enter")
-int nj_sys_enter(struct trace_event_raw_sys_enter *ctx)
+int nj_sys_enter(struct sc_enter *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
 	struct nj_sr_filter *f;
 	struct nj_sr_record *r, *st;
+	int id = ctx->nr;
 	__u32 nr;
 
-	if (ctx->id < 0 || ctx->id >= NJ_SR_NR_MAX)
+	if (id < 0 || id >= NJ_SR_NR_MAX)
 		return 0;
-	nr = (__u32)ctx->id;
+	nr = (__u32)id;
 	f = bpf_map_lookup_elem(&filter, &nr);
 	if (!f || !f->type || (pid_tgid >> 32) == self_tgid || in_compat_syscall())
 		return 0;
@@ -248,13 +273,8 @@ int nj_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	r->path_len = r->path2_len = r->argv_len = r->argc = r->env_len = r->envc = 0;
 	r->path[0] = r->path2[0] = 0;
 	r->exe[0] = 0;
-	/* ctx fields need constant offsets: no loop here. */
-	r->args[0] = ctx->args[0];
-	r->args[1] = ctx->args[1];
-	r->args[2] = ctx->args[2];
-	r->args[3] = ctx->args[3];
-	r->args[4] = ctx->args[4];
-	r->args[5] = ctx->args[5];
+	if (bpf_probe_read_kernel(r->args, sizeof(r->args), ctx->args))
+		return 0;
 	if (f->path_arg < 6)
 		r->path_len = read_path(r->path, r->args[f->path_arg & 7], &r->flags,
 					NJ_SR_F_PATH_TRUNC);
@@ -497,13 +517,13 @@ static __always_inline void emit_exec(struct nj_sr_record *r, const struct nj_sr
 }
 
 SEC("tracepoint/raw_syscalls/sys_exit")
-int nj_sys_exit(struct trace_event_raw_sys_exit *ctx)
+int nj_sys_exit(struct sc_exit *ctx)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct nj_sr_filter *f;
 	struct nj_sr_record *r;
-	long id = ctx->id;
+	int id = ctx->nr;
 	long ret = ctx->ret;
 	__u32 nr, size;
 

@@ -256,28 +256,33 @@ static int drop_privileges(const char *user, const char *group, const char *log_
 	return 0;
 }
 
-/* Lines of the sensor's report that say a tracepoint is attached. */
-static unsigned count_attached(const char *report, unsigned *total)
+/* The sensor's lines of the start-up block: how many of the report's
+ * hooks are attached, then every report line that is not, indented. */
+static void sensor_summary(const char *report, char *out, size_t outlen)
 {
-	unsigned n = 0;
+	char rest[1024] = "";
+	size_t rlen = 0;
+	unsigned n = 0, total = 0;
 
-	*total = 0;
 	for (const char *l = report; l && *l;) {
 		const char *e = strchr(l, '\n');
-		size_t len = e ? (size_t)(e - l) : strlen(l);
+		int len = (int)(e ? (size_t)(e - l) : strlen(l));
+
 		if (len) {
-			(*total)++;
+			total++;
 			if (len >= 8 && memcmp(l + len - 8, "attached", 8) == 0)
 				n++;
+			else if (rlen < sizeof(rest))
+				rlen += (size_t)snprintf(rest + rlen, sizeof(rest) - rlen,
+							 "             %.*s\n", len, l);
 		}
 		l = e ? e + 1 : l + len;
 	}
-	return n;
+	snprintf(out, outlen, "%u of %u hooks attached\n%s", n, total, rest);
 }
 
 /* What was started, in one block. */
-static void report_start(const struct nj_live_opts *o, unsigned nworkers, bool sensor,
-			 unsigned attached, unsigned total)
+static void report_start(const struct nj_live_opts *o, unsigned nworkers, const char *sensor)
 {
 	fprintf(stderr, "nightjar %s watching:\n", PACKAGE_VERSION);
 	fprintf(stderr, "  rules      %s\n", o->rules_summary ? o->rules_summary : "-");
@@ -286,11 +291,7 @@ static void report_start(const struct nj_live_opts *o, unsigned nworkers, bool s
 		fprintf(stderr, "%s%s", i ? ", " : "", o->ifaces[i]);
 	fprintf(stderr, " (%s, %u worker%s)\n", o->pcap ? "libpcap" : "AF_PACKET", nworkers,
 		nworkers == 1 ? "" : "s");
-	if (sensor) {
-		fprintf(stderr, "  sensor     %u of %u tracepoints attached\n", attached, total);
-	} else {
-		fprintf(stderr, "  sensor     off\n");
-	}
+	fprintf(stderr, "  sensor     %s", sensor ? sensor : "off\n");
 	fprintf(stderr, "  logs       %s\n", o->log_dir ? o->log_dir : "-");
 	fprintf(stderr, "  control    %s\n", nj_control_path() ? nj_control_path() : "off");
 }
@@ -301,7 +302,7 @@ int nj_run_live(const struct nj_live_opts *o)
 	struct packet_worker *pws;
 	unsigned n = 0, started = 0, expected = (o->pcap ? 1 : o->workers) * o->nifaces;
 	bool sensor_started = false;
-	unsigned attached = 0, total = 0;
+	char sensor_text[1200];
 	int rc = 0;
 
 	pws = open_workers(o, &n);
@@ -338,7 +339,7 @@ int nj_run_live(const struct nj_live_opts *o)
 	}
 	if (sw.sensor) {
 		/* read before the thread owns (and at the end frees) the sensor */
-		attached = count_attached(nj_sensor_report(sw.sensor), &total);
+		sensor_summary(nj_sensor_report(sw.sensor), sensor_text, sizeof(sensor_text));
 		if (rc == 0 && pthread_create(&sw.thread, NULL, sensor_thread, &sw) == 0) {
 			sensor_started = true;
 		} else {
@@ -348,7 +349,7 @@ int nj_run_live(const struct nj_live_opts *o)
 			nj_worker_fini(&sw.w);
 		}
 	}
-	report_start(o, n, sensor_started, attached, total);
+	report_start(o, n, sensor_started ? sensor_text : NULL);
 	control_loop();
 	for (unsigned i = 0; i < started; i++) {
 		pthread_join(pws[i].thread, NULL);

@@ -122,9 +122,20 @@ struct tp {
 	const char *group, *name;
 };
 
+/* Where the two syscall programs are attached (sensor.syscall-hooks). */
+enum hooks {
+	HOOKS_PER_CALL,         /* syscalls:sys_enter_<call>/sys_exit_<call> per traced call */
+	HOOKS_RAW,              /* raw_syscalls:sys_enter/sys_exit: every call runs them */
+};
+
 struct nj_sensor {
 	struct sensor_bpf *skel;
 	struct ring_buffer *rb;
+	enum hooks hooks;
+	const char *hooks_cfg;          /* auto, per-call or raw */
+	struct bpf_link *enter[NCALLS], *exit[NCALLS];  /* per-call links */
+	char tp_status[5][64];          /* of tracepoints[] */
+	char missing[256];              /* wanted calls without tracepoints */
 	struct nj_worker *worker;
 	uint64_t ringbuf_size;
 	bool exec_env;
@@ -163,6 +174,7 @@ struct nj_sensor *nj_sensor_open(const struct nj_config *cfg)
 		return NULL;
 	s->ringbuf_size = cfg ? nj_config_get_size(cfg, "sensor.ringbuf-size", 16 << 20) : 16 << 20;
 	s->exec_env = cfg ? nj_config_get_bool(cfg, "sensor.exec-env", false) : false;
+	s->hooks_cfg = cfg ? nj_config_get_str(cfg, "sensor.syscall-hooks", "auto") : "auto";
 	s->c_events = nj_counter_register("syscall.events");
 	s->c_drops = nj_counter_register("syscall.drops");
 	s->c_bad = nj_counter_register("syscall.bad_records");
@@ -227,14 +239,6 @@ static bool tracepoint_exists(const char *group, const char *name)
 	return stat(p, &st) == 0;
 }
 
-static void report_add(struct nj_sensor *s, const struct tp *t, const char *status)
-{
-	size_t len = strlen(s->report);
-
-	if (len < sizeof(s->report))
-		snprintf(s->report + len, sizeof(s->report) - len, "%s:%s %s\n", t->group, t->name,
-			 status);
-}
 
 /* The state set: what the process table and the socket map need whatever
  * the rules say. Clone calls are stashed (the fork tracepoint reads their
@@ -256,6 +260,17 @@ static bool is_clone(enum nj_sc_type t)
 	return t == NJ_SC_CLONE || t == NJ_SC_CLONE3 || t == NJ_SC_FORK || t == NJ_SC_VFORK;
 }
 
+/* How a call is handled for a rule set: not at all, traced and sent, or
+ * only stashed (a clone call the fork hook reads the flags of). */
+enum use { USE_NONE, USE_SEND, USE_STASH };
+
+static enum use call_use(const struct call *c, const struct nj_sc_set *set)
+{
+	if (!set || nj_sc_set_has(set, c->type) || in_state_set(c->type))
+		return USE_SEND;
+	return is_clone(c->type) ? USE_STASH : USE_NONE;
+}
+
 static int write_filter(struct nj_sensor *s, const struct nj_sc_set *set)
 {
 	int fd = bpf_map__fd(s->skel->maps.filter);
@@ -268,31 +283,108 @@ static int write_filter(struct nj_sensor *s, const struct nj_sc_set *set)
 		const struct call *c = &calls[i];
 		struct nj_sr_filter f = c->f;
 		uint32_t nr = (uint32_t)c->nr;
+		enum use use = call_use(c, set);
 
 		if (c->type == NJ_SC_EXECVE)
 			f.env_arg = 2;
 		else if (c->type == NJ_SC_EXECVEAT)
 			f.env_arg = 3;
-		bool want = !set || nj_sc_set_has(set, c->type) || in_state_set(c->type);
-
-		if (!want && is_clone(c->type))
-			f.cflags |= NJ_SR_C_NOEMIT;
-		else if (!want)
+		if (use == USE_NONE)
 			continue;
+		if (use == USE_STASH)
+			f.cflags |= NJ_SR_C_NOEMIT;
 		if (bpf_map_update_elem(fd, &nr, &f, BPF_ANY))
 			return -errno;
 	}
 	return 0;
 }
 
-int nj_sensor_configure(struct nj_sensor *s, const struct nj_sc_set *set)
+/* --- per-call syscall tracepoints -------------------------------------- */
+
+/* The kernel names a call's tracepoints after its SYSCALL_DEFINE, which
+ * differs from the syscall table's name for umount2 only (of ours). */
+static const char *tp_call_name(const struct call *c)
 {
-	if (!s->started)
-		return -EINVAL;
-	return write_filter(s, set);
+	return c->type == NJ_SC_UMOUNT2 ? "umount" : nj_sc_type_name(c->type);
 }
 
-static int handle_record(void *ctx, void *data, size_t size);
+static bool call_has_tp(const struct call *c)
+{
+	char n[64];
+
+	snprintf(n, sizeof(n), "sys_enter_%s", tp_call_name(c));
+	if (!tracepoint_exists("syscalls", n))
+		return false;
+	snprintf(n, sizeof(n), "sys_exit_%s", tp_call_name(c));
+	return tracepoint_exists("syscalls", n);
+}
+
+static void detach_call(struct nj_sensor *s, size_t i)
+{
+	bpf_link__destroy(s->enter[i]);
+	bpf_link__destroy(s->exit[i]);
+	s->enter[i] = s->exit[i] = NULL;
+}
+
+static int attach_call(struct nj_sensor *s, size_t i)
+{
+	char n[64];
+
+	snprintf(n, sizeof(n), "sys_enter_%s", tp_call_name(&calls[i]));
+	s->enter[i] = bpf_program__attach_tracepoint(s->skel->progs.nj_sys_enter, "syscalls", n);
+	if (!s->enter[i])
+		return -errno;
+	snprintf(n, sizeof(n), "sys_exit_%s", tp_call_name(&calls[i]));
+	s->exit[i] = bpf_program__attach_tracepoint(s->skel->progs.nj_sys_exit, "syscalls", n);
+	if (!s->exit[i]) {
+		int rc = -errno;
+
+		detach_call(s, i);
+		return rc;
+	}
+	return 0;
+}
+
+/* Attaches the calls the set uses and detaches the others. A call with no
+ * tracepoint is not built into this kernel (every SYSCALL_DEFINE has its
+ * pair): there is nothing to trace, and the report says so. */
+static int attach_calls(struct nj_sensor *s, const struct nj_sc_set *set)
+{
+	size_t len = 0;
+
+	s->missing[0] = 0;
+	for (size_t i = 0; i < NCALLS; i++) {
+		bool want = call_use(&calls[i], set) != USE_NONE;
+		int rc;
+
+		if (!want) {
+			detach_call(s, i);
+			continue;
+		}
+		if (s->enter[i])
+			continue;
+		if (!call_has_tp(&calls[i])) {
+			if (len < sizeof(s->missing))
+				len += (size_t)snprintf(s->missing + len, sizeof(s->missing) - len,
+							"%s%s", len ? ", " : "",
+							tp_call_name(&calls[i]));
+			continue;
+		}
+		rc = attach_call(s, i);
+		if (rc) {
+			nj_err("sensor: cannot attach syscalls:sys_enter_%s/sys_exit_%s: %s",
+			       tp_call_name(&calls[i]), tp_call_name(&calls[i]), strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static void detach_calls(struct nj_sensor *s)
+{
+	for (size_t i = 0; i < NCALLS; i++)
+		detach_call(s, i);
+}
 
 static const struct tp tracepoints[] = {
 	{ "raw_syscalls", "sys_enter" },
@@ -301,6 +393,45 @@ static const struct tp tracepoints[] = {
 	{ "sched", "sched_process_fork" },
 	{ "sched", "sched_process_exit" },
 };
+
+#define NTP ((int)(sizeof(tracepoints) / sizeof(tracepoints[0])))
+
+/* One line per hook, "... attached" when it is. */
+static void build_report(struct nj_sensor *s)
+{
+	size_t len = 0, cap = sizeof(s->report);
+	int ncalls = 0;
+
+	s->report[0] = 0;
+	if (s->hooks == HOOKS_PER_CALL) {
+		for (size_t i = 0; i < NCALLS; i++)
+			ncalls += s->enter[i] != NULL;
+		len += (size_t)snprintf(s->report, cap,
+					"syscalls:sys_enter_*/sys_exit_* (%d calls) attached\n", ncalls);
+		if (s->missing[0] && len < cap)
+			len += (size_t)snprintf(s->report + len, cap - len,
+						"syscalls: no tracepoints, so not built into this kernel: %s\n",
+						s->missing);
+	}
+	for (int i = s->hooks == HOOKS_PER_CALL ? 2 : 0; i < NTP && len < cap; i++)
+		len += (size_t)snprintf(s->report + len, cap - len, "%s:%s %s\n",
+					tracepoints[i].group, tracepoints[i].name, s->tp_status[i]);
+}
+
+int nj_sensor_configure(struct nj_sensor *s, const struct nj_sc_set *set)
+{
+	int rc;
+
+	if (!s->started)
+		return -EINVAL;
+	rc = write_filter(s, set);
+	if (rc == 0 && s->hooks == HOOKS_PER_CALL)
+		rc = attach_calls(s, set);
+	build_report(s);
+	return rc;
+}
+
+static int handle_record(void *ctx, void *data, size_t size);
 
 static struct bpf_program *tp_prog(struct sensor_bpf *skel, int i)
 {
@@ -318,6 +449,66 @@ static struct bpf_link **tp_link(struct sensor_bpf *skel, int i)
 		&skel->links.nj_sched_fork, &skel->links.nj_sched_exit,
 	};
 	return l[i];
+}
+
+/* Attaches tracepoints[i]; its status goes to the report. */
+static bool attach_tp(struct nj_sensor *s, int i)
+{
+	const struct tp *t = &tracepoints[i];
+	struct bpf_link *l;
+
+	if (!tracepoint_exists(t->group, t->name)) {
+		snprintf(s->tp_status[i], sizeof(s->tp_status[i]),
+			 "not attached: no such tracepoint in this kernel");
+		return false;
+	}
+	l = bpf_program__attach_tracepoint(tp_prog(s->skel, i), t->group, t->name);
+	if (!l) {
+		snprintf(s->tp_status[i], sizeof(s->tp_status[i]), "not attached: %s",
+			 strerror(errno));
+		return false;
+	}
+	*tp_link(s->skel, i) = l;
+	snprintf(s->tp_status[i], sizeof(s->tp_status[i]), "attached");
+	return true;
+}
+
+/* sensor.syscall-hooks: "auto" (the default) takes the per-call
+ * tracepoints when the kernel has them (CONFIG_FTRACE_SYSCALLS) and
+ * raw_syscalls otherwise; "per-call" and "raw" insist. */
+static int attach_syscall_hooks(struct nj_sensor *s, const struct nj_sc_set *set)
+{
+	bool want_raw = strcmp(s->hooks_cfg, "raw") == 0;
+	bool want_call = strcmp(s->hooks_cfg, "per-call") == 0;
+	int rc;
+
+	if (!want_raw && !want_call && strcmp(s->hooks_cfg, "auto") != 0) {
+		nj_err("sensor: sensor.syscall-hooks is auto, per-call or raw, not \"%s\"",
+		       s->hooks_cfg);
+		return -EINVAL;
+	}
+	if (!want_raw && tracepoint_exists("syscalls", "sys_enter_execve")) {
+		s->hooks = HOOKS_PER_CALL;
+		rc = attach_calls(s, set);
+		if (rc == 0)
+			return 0;
+		detach_calls(s);
+		if (want_call)
+			return rc;
+		nj_warn("sensor: per-call syscall tracepoints failed; using raw_syscalls");
+	} else if (want_call) {
+		nj_err("sensor: this kernel has no syscalls:* tracepoints (CONFIG_FTRACE_SYSCALLS)");
+		return -ENOTSUP;
+	}
+	s->hooks = HOOKS_RAW;
+	bool enter = attach_tp(s, 0), exit = attach_tp(s, 1);
+
+	if (!enter || !exit) {
+		build_report(s);
+		nj_err("sensor: raw_syscalls tracepoints unavailable:\n%s", s->report);
+		return -ENOTSUP;
+	}
+	return 0;
 }
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -339,7 +530,7 @@ static void clock_offset(struct nj_sensor *s)
 int nj_sensor_start(struct nj_sensor *s, const struct nj_sc_set *set)
 {
 	struct stat st;
-	int rc, i, nattached = 0;
+	int rc, i;
 
 	if (s->started)
 		return -EALREADY;
@@ -374,32 +565,12 @@ int nj_sensor_start(struct nj_sensor *s, const struct nj_sc_set *set)
 		nj_err("sensor: cannot write the syscall filter: %s", strerror(-rc));
 		goto cleanup;
 	}
-	for (i = 0; i < (int)(sizeof(tracepoints) / sizeof(tracepoints[0])); i++) {
-		const struct tp *t = &tracepoints[i];
-		struct bpf_link *l;
-
-		if (!tracepoint_exists(t->group, t->name)) {
-			report_add(s, t, "not attached: no such tracepoint in this kernel");
-			continue;
-		}
-		l = bpf_program__attach_tracepoint(tp_prog(s->skel, i), t->group, t->name);
-		if (!l) {
-			char why[128];
-
-			snprintf(why, sizeof(why), "not attached: %s", strerror(errno));
-			report_add(s, t, why);
-			continue;
-		}
-		*tp_link(s->skel, i) = l;
-		report_add(s, t, "attached");
-		nattached++;
-	}
-	/* Without both syscall hooks there are no syscall events at all. */
-	if (!s->skel->links.nj_sys_enter || !s->skel->links.nj_sys_exit) {
-		nj_err("sensor: raw_syscalls tracepoints unavailable:\n%s", s->report);
-		rc = -ENOTSUP;
+	rc = attach_syscall_hooks(s, set);
+	if (rc)
 		goto cleanup;
-	}
+	for (i = 2; i < NTP; i++)
+		attach_tp(s, i);
+	build_report(s);
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), handle_record, s, NULL);
 	if (!s->rb) {
 		rc = -errno;
@@ -408,9 +579,10 @@ int nj_sensor_start(struct nj_sensor *s, const struct nj_sc_set *set)
 	}
 	clock_offset(s);
 	s->started = true;
-	nj_dbg("sensor: %d of 5 tracepoints attached", nattached);
+	nj_dbg("sensor: hooks:\n%s", s->report);
 	return 0;
 cleanup:
+	detach_calls(s);
 	sensor_bpf__destroy(s->skel);
 	s->skel = NULL;
 	return rc;
@@ -971,6 +1143,7 @@ void nj_sensor_stop(struct nj_sensor *s)
 	check_drops(s);
 	ring_buffer__free(s->rb);
 	s->rb = NULL;
+	detach_calls(s);
 	sensor_bpf__destroy(s->skel);
 	s->skel = NULL;
 	s->started = false;

@@ -3,7 +3,8 @@
  * Life cycle: nj_sensor_open() reads the configuration; nj_sensor_start()
  * loads the BPF programs (CO-RE), writes the in-kernel syscall filter for
  * the given set plus the state set (process lifecycle and sockets) and
- * attaches to raw_syscalls:sys_enter/sys_exit and
+ * attaches to syscalls:sys_enter_<call>/sys_exit_<call> of each traced
+ * call (or raw_syscalls:sys_enter/sys_exit) and
  * sched:sched_process_exec/fork/exit; nj_sensor_poll() decodes ring-buffer
  * records and hands each event to a callback; nj_sensor_stop() detaches and
  * nj_sensor_free() releases everything.
@@ -13,6 +14,7 @@
  * Configuration keys:
  *   sensor.ringbuf-size   ring buffer bytes (power of two, default 16mb)
  *   sensor.exec-env       read the environment of exec'd processes (false)
+ *   sensor.syscall-hooks  auto (default), per-call or raw (doc/sensor.md)
  *
  * Drops: records the kernel could not queue are counted per CPU and per
  * category in a BPF map; nj_sensor_poll() publishes them as the counters

@@ -1,5 +1,7 @@
 /* Syscall-heavy workload for scripts/bench-syscalls: open/close of a file
- * and a loopback connect/accept/close, as fast as possible for N seconds.
+ * and a loopback connect/accept/close for SECS seconds, as fast as possible
+ * or paced to RATE calls per second.
+ *   bench_loop [SECS [RATE]]
  * Prints "ops <calls> seconds <s> rate <calls/s>". */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -21,6 +23,7 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	double secs = argc > 1 ? atof(argv[1]) : 5, t0 = now(), t;
+	double rate = argc > 2 ? atof(argv[2]) : 0;
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t len = sizeof(a);
 	unsigned long long ops = 0;
@@ -49,6 +52,13 @@ int main(int argc, char **argv)
 			ops += 5;
 		}
 		t = now();
+		if (rate > 0 && t - t0 < (double)ops / rate) {
+			double d = (double)ops / rate - (t - t0);
+			struct timespec ts = { (time_t)d, (long)((d - (time_t)d) * 1e9) };
+
+			nanosleep(&ts, NULL);
+			t = now();
+		}
 	} while (t - t0 < secs);
 	printf("ops %llu seconds %.2f rate %.0f\n", ops, t - t0, (double)ops / (t - t0));
 	return 0;
