@@ -5,6 +5,8 @@
 # interfaces and routes untouched), a python3 http.server in the server
 # namespace B and clients of several programs in the client namespace A.
 # Sourced by bash scripts that define fail() and skip() first.
+# shellcheck source=SCRIPTDIR/../../scripts/netns.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/netns.sh"
 PY=/usr/bin/python3
 COR_NSA=nj-ca-$$
 COR_NSB=nj-cb-$$
@@ -33,29 +35,16 @@ cor_exe() {
 
 cor_cleanup() {
 	[ -n "$COR_SERVER_PID" ] && kill "$COR_SERVER_PID" 2>/dev/null
-	ip netns del "$COR_NSA" 2>/dev/null
-	ip netns del "$COR_NSB" 2>/dev/null
+	nj_netns_del "$COR_NSA" "$COR_NSB"
 	COR_SERVER_PID=
 }
 
-# Namespaces without IPv6 (no router solicitations or DAD on the link), an
-# address at each end of the veth, loopback up.
+# The pair with an address at each end.
 cor_setup() {
-	ip netns add "$COR_NSA" 2>/dev/null || skip "ip netns unavailable"
-	ip netns add "$COR_NSB" || skip "ip netns unavailable"
-	for ns in "$COR_NSA" "$COR_NSB"; do
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-			net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
-		ip -n "$ns" link set lo up || fail "lo up"
-	done
-	ip link add "$COR_VA" netns "$COR_NSA" type veth peer name "$COR_VB" netns "$COR_NSB" ||
-		skip "cannot create a veth pair"
+	nj_netns_pair "$COR_NSA" "$COR_NSB" "$COR_VA" "$COR_VB" ||
+		skip "cannot make network namespaces joined by a veth pair"
 	ip -n "$COR_NSA" addr add "$COR_CLIENT/24" dev "$COR_VA" || fail "address"
 	ip -n "$COR_NSB" addr add "$COR_SERVER/24" dev "$COR_VB" || fail "address"
-	ip -n "$COR_NSA" link set "$COR_VA" up || fail "link up"
-	ip -n "$COR_NSB" link set "$COR_VB" up || fail "link up"
-	# the peer is up only when both ends are
-	sleep 0.2
 }
 
 # cor_server DIR: http.server serving DIR in B, waits until it answers.

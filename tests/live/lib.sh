@@ -2,6 +2,8 @@
 # a veth pair (both ends inside them, none in the caller's namespace), a
 # probe on the end in B and tcpreplay on the end in A. Sourced by the tests.
 srcdir=${srcdir:-.}
+# shellcheck source=SCRIPTDIR/../../scripts/netns.sh
+. "$srcdir/scripts/netns.sh"
 PROBE=${PROBE:-./tests/live/capture_probe}
 SAMPLES=${NJ_SAMPLES:-$srcdir/../shared/corpora/pcaps/samples}
 
@@ -23,8 +25,7 @@ PROBE_PID=
 
 cleanup() {
 	[ -n "$PROBE_PID" ] && kill "$PROBE_PID" 2>/dev/null
-	ip netns del "$NSA" 2>/dev/null
-	ip netns del "$NSB" 2>/dev/null
+	nj_netns_del "$NSA" "$NSB"
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -36,21 +37,11 @@ need_pcap() {
 	[ -r "$pcap" ] || skip "missing $pcap"
 }
 
-# Namespaces without IPv6 (no router solicitations or DAD on the link) and
-# without addresses, so the only frames on the veth are the replayed ones.
+# The pair without addresses, so the only frames on the veth are the
+# replayed ones.
 setup_veth() {
-	ip netns add "$NSA" 2>/dev/null || skip "ip netns unavailable"
-	ip netns add "$NSB" || skip "ip netns unavailable"
-	for ns in "$NSA" "$NSB"; do
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-			net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
-	done
-	ip link add "$VA" netns "$NSA" type veth peer name "$VB" netns "$NSB" ||
-		skip "cannot create a veth pair"
-	ip -n "$NSA" link set "$VA" mtu 65000 up || fail "link up"
-	ip -n "$NSB" link set "$VB" mtu 65000 up || fail "link up"
-	# the peer is up only when both ends are
-	sleep 0.2
+	nj_netns_pair "$NSA" "$NSB" "$VA" "$VB" 65000 ||
+		skip "cannot make network namespaces joined by a veth pair"
 }
 
 # start_probe ARGS...: the probe on VB in B, output in $TMP/out.json.
