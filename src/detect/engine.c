@@ -377,6 +377,12 @@ int nj_ruleset_inherit(struct nj_ruleset *rs, const struct nj_ruleset *old)
 	    copy_names(&rs->build.procbits_names, &old->build.procbits_names) < 0 ||
 	    copy_names(&rs->build.flowvar_names, &old->build.flowvar_names) < 0)
 		return -ENOMEM;
+	/* host/pair bits and threshold counts outlive a reload, as
+	 * Suricata's host and ippair tables do */
+	nj_thr_table_free(rs->thr);
+	rs->thr = nj_thr_table_ref(old->thr);
+	nj_xbits_table_free(rs->build.xbits);
+	rs->build.xbits = nj_xbits_table_ref(old->build.xbits);
 	return 0;
 }
 

@@ -104,8 +104,9 @@ int nj_ruleset_order(struct nj_ruleset *rs);
 int nj_ruleset_compile(struct nj_ruleset *rs, char *err, size_t errlen);
 
 /* Gives rs, before any rule is added, the flowbit, xbit and flowint ids of
- * old, so that state flows carry across a reload keeps its meaning.
- * Returns 0 or -ENOMEM. */
+ * old, so that state flows carry across a reload keeps its meaning, and
+ * shares old's xbits and threshold tables (bits set and counts so far
+ * stay). Returns 0 or -ENOMEM. */
 int nj_ruleset_inherit(struct nj_ruleset *rs, const struct nj_ruleset *old);
 
 /* Per-thread inspection state. */

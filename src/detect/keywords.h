@@ -39,6 +39,9 @@ void nj_procbits_exit(uint32_t pid);
 
 /* The table xbits live in (kw_xbits.c). */
 struct nj_xbits_table;
+/* Shared by a rule set and the one that replaces it on reload (bit ids
+ * carry over): each reference is freed. NULL passes through. */
+struct nj_xbits_table *nj_xbits_table_ref(struct nj_xbits_table *t);
 void nj_xbits_table_free(struct nj_xbits_table *t);
 /* flowint (kw_flowint.c): frees a flow's counters (flow->detect),
  * registered as a flow-end hook by the detect stage. */

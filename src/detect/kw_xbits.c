@@ -49,6 +49,7 @@ struct nj_xbits_table {
 	pthread_mutex_t lock;
 	struct xb_entry *buckets[XB_BUCKETS];
 	uint32_t n;
+	uint32_t refs;                  /* rule sets sharing it (a reload) */
 };
 
 struct xbits {
@@ -64,16 +65,25 @@ static struct nj_xbits_table *table_new(void)
 {
 	struct nj_xbits_table *t = calloc(1, sizeof(*t));
 
-	if (t)
+	if (t) {
 		pthread_mutex_init(&t->lock, NULL);
+		t->refs = 1;
+	}
 	if (c_full < 0)
 		c_full = nj_counter_register("nightjar.detect.xbits_full");
 	return t;
 }
 
+struct nj_xbits_table *nj_xbits_table_ref(struct nj_xbits_table *t)
+{
+	if (t)
+		__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+	return t;
+}
+
 void nj_xbits_table_free(struct nj_xbits_table *t)
 {
-	if (!t)
+	if (!t || __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	for (uint32_t i = 0; i < XB_BUCKETS; i++) {
 		for (struct xb_entry *e = t->buckets[i], *n; e; e = n) {

@@ -215,6 +215,7 @@ struct nj_thr_table {
 	pthread_mutex_t lock;
 	struct thr_entry *buckets[NBUCKETS];
 	uint32_t n, max;
+	uint32_t refs;                  /* rule sets sharing it (a reload) */
 };
 
 static int c_memcap = -1;
@@ -226,15 +227,22 @@ struct nj_thr_table *nj_thr_table_new(size_t memcap)
 	if (!t)
 		return NULL;
 	pthread_mutex_init(&t->lock, NULL);
+	t->refs = 1;
 	t->max = (uint32_t)((memcap ? memcap : DEFAULT_MEMCAP) / sizeof(struct thr_entry));
 	if (c_memcap < 0)
 		c_memcap = nj_counter_register("nightjar.detect.threshold_memcap");
 	return t;
 }
 
+struct nj_thr_table *nj_thr_table_ref(struct nj_thr_table *t)
+{
+	__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+	return t;
+}
+
 void nj_thr_table_free(struct nj_thr_table *t)
 {
-	if (!t)
+	if (!t || __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	for (uint32_t i = 0; i < NBUCKETS; i++) {
 		struct thr_entry *e = t->buckets[i], *n;

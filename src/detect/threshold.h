@@ -69,6 +69,9 @@ void nj_gate_free(struct nj_gate *g);
 struct nj_thr_table;
 /* memcap in bytes (0: default 16 MiB). */
 struct nj_thr_table *nj_thr_table_new(size_t memcap);
+/* A rule set that replaces another on reload shares its table: gid:sid
+ * keys keep counting (nj_ruleset_inherit). Each reference is freed. */
+struct nj_thr_table *nj_thr_table_ref(struct nj_thr_table *t);
 void nj_thr_table_free(struct nj_thr_table *t);
 /* Entries in use (tests). */
 uint32_t nj_thr_table_count(struct nj_thr_table *t);

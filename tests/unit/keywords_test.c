@@ -574,6 +574,32 @@ static void test_xbits(void **state)
 	nj_ruleset_free(rs);
 }
 
+/* A reload keeps host bits and threshold counts: the new set sees the
+ * bit the old one set and goes on counting its gid:sid, after the old set
+ * is gone. */
+static void test_reload_keeps_state(void **state)
+{
+	static const char rules[] =
+		"alert tcp any any -> any any (content:\"req\"; xbits:set,seen,track ip_src,expire 60; noalert; sid:1;)\n"
+		"alert tcp any any -> any any (content:\"resp\"; xbits:isset,seen,track ip_dst; sid:2;)\n"
+		"alert tcp any any -> any any (content:\"req\"; threshold:type limit, track by_src, count 2, seconds 3600; sid:3;)\n";
+	struct nj_ruleset *old = load(rules), *rs;
+	struct nj_packet p;
+
+	packet(&p, "10.0.0.1", "10.0.0.2", "req", 3);
+	p.ts.tv_sec = 100;
+	assert_string_equal(run(old, &p), "3");
+	rs = load_after(rules, old);
+	nj_ruleset_free(old);
+	p.ts.tv_sec = 101;
+	assert_string_equal(run(rs, &p), "3");          /* the second of 2 */
+	p.ts.tv_sec = 102;
+	assert_string_equal(run(rs, &p), "");           /* limit reached before the reload */
+	packet(&p, "10.0.0.2", "10.0.0.1", "resp", 4);
+	assert_string_equal(run(rs, &p), "2");          /* bit set before the reload */
+	nj_ruleset_free(rs);
+}
+
 /* base64_decode then base64_data: content inspects the decoded bytes. */
 static void test_base64(void **state)
 {
@@ -630,6 +656,7 @@ int main(void)
 		cmocka_unit_test_setup(test_service, setup),
 		cmocka_unit_test_setup(test_base64, setup),
 		cmocka_unit_test_setup(test_xbits, setup),
+		cmocka_unit_test_setup(test_reload_keeps_state, setup),
 		cmocka_unit_test_setup(test_header_buffers, setup),
 		cmocka_unit_test_setup(test_flowint, setup),
 	};

@@ -26,8 +26,9 @@ static void sink(struct nj_worker *w, const struct nj_alert *a, void *arg)
 	}
 }
 
-/* Every line of rules must load; rejected ones are reported on stderr. */
-static struct nj_ruleset *load(const char *rules)
+/* Every line of rules must load; rejected ones are reported on stderr.
+ * With old, the set replaces old as a reload does (nj_ruleset_inherit). */
+static struct nj_ruleset *load_after(const char *rules, const struct nj_ruleset *old)
 {
 	char err[256];
 	struct nj_ruleset *rs = nj_ruleset_new(NULL);
@@ -36,6 +37,7 @@ static struct nj_ruleset *load(const char *rules)
 
 	assert_non_null(rs);
 	assert_non_null(copy);
+	assert_int_equal(nj_ruleset_inherit(rs, old), 0);
 	rs->report = stderr;
 	for (char *l = copy, *nl; l && *l; l = nl) {
 		nl = strchr(l, '\n');
@@ -46,6 +48,11 @@ static struct nj_ruleset *load(const char *rules)
 	free(copy);
 	assert_int_equal(nj_ruleset_compile(rs, err, sizeof(err)), 0);
 	return rs;
+}
+
+static inline struct nj_ruleset *load(const char *rules)
+{
+	return load_after(rules, NULL);
 }
 
 /* Runs p against rs; the sids that fired, in order, as "1,5,7". */
