@@ -20,6 +20,9 @@
 #define NJ_SR_BASE_MAX 1024     /* directory a relative path is resolved in */
 #define NJ_SR_BASE_DEPTH 64     /* path components walked */
 
+/* A wake-up record: 8 bytes holding this value, nothing to decode. */
+#define NJ_SR_WAKE 0x454b4157534a4eull
+
 /* Record sources. */
 enum nj_sr_source {
 	NJ_SR_SYSCALL = 1,      /* sys_exit of a traced call */

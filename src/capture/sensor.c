@@ -1035,6 +1035,8 @@ static int handle_record(void *ctx, void *data, size_t size)
 {
 	struct nj_sensor *s = ctx;
 
+	if (size == sizeof(uint64_t) && *(const uint64_t *)data == NJ_SR_WAKE)
+		return 0;
 	if (decode(s, data, size)) {
 		nj_counter_add(s->c_bad, 1);
 		return 0;
@@ -1113,6 +1115,27 @@ static void check_drops(struct nj_sensor *s)
 	nj_counter_set(s->c_drops, total);
 }
 
+/* Reads what is waiting; when nothing is, says so to the kernel side
+ * (reader_idle: the next socket record wakes us), looks once more — a
+ * record committed before the flag was seen — and sleeps. Records sent
+ * without a wake-up are read when the wait ends. */
+static int read_or_sleep(struct nj_sensor *s, int timeout_ms)
+{
+	int rc = ring_buffer__consume(s->rb), more;
+
+	if (rc != 0 || s->cb_rc)
+		return rc;
+	__atomic_store_n(&s->skel->bss->reader_idle, 1, __ATOMIC_SEQ_CST);
+	rc = ring_buffer__consume(s->rb);
+	if (rc == 0 && !s->cb_rc)
+		rc = ring_buffer__poll(s->rb, timeout_ms);
+	__atomic_store_n(&s->skel->bss->reader_idle, 0, __ATOMIC_SEQ_CST);
+	if (rc < 0 || s->cb_rc)
+		return rc;
+	more = ring_buffer__consume(s->rb);
+	return more < 0 ? more : rc + more;
+}
+
 int nj_sensor_poll(struct nj_sensor *s, int timeout_ms, nj_sensor_cb cb, void *arg)
 {
 	int rc;
@@ -1123,10 +1146,7 @@ int nj_sensor_poll(struct nj_sensor *s, int timeout_ms, nj_sensor_cb cb, void *a
 	s->cb_arg = arg;
 	s->cb_rc = 0;
 	s->delivered = 0;
-	rc = ring_buffer__poll(s->rb, timeout_ms);
-	/* Records sent without a wake-up are read when the wait ends. */
-	if (rc >= 0 && !s->cb_rc)
-		rc = ring_buffer__consume(s->rb);
+	rc = read_or_sleep(s, timeout_ms);
 	s->cb = NULL;
 	check_drops(s);
 	if (s->cb_rc)
