@@ -140,6 +140,7 @@ struct nj_sensor {
 	uint64_t ringbuf_size;
 	bool exec_env;
 	bool started;
+	bool busy;                      /* the last read found records */
 	int64_t boot_to_real_ns;
 	char report[1024];
 	/* callback of the running poll */
@@ -1118,11 +1119,21 @@ static void check_drops(struct nj_sensor *s)
 /* Reads what is waiting; when nothing is, says so to the kernel side
  * (reader_idle: the next socket record wakes us), looks once more — a
  * record committed before the flag was seen — and sleeps. Records sent
- * without a wake-up are read when the wait ends. */
+ * without a wake-up are read when the wait ends. While records keep
+ * coming, an empty ring makes the reader nap NAP_NS first instead of
+ * asking to be woken: a busy system then costs at most one wake-up per
+ * nap, and a socket record waits at most that long. */
+#define NAP_NS 1000000
+
 static int read_or_sleep(struct nj_sensor *s, int timeout_ms)
 {
 	int rc = ring_buffer__consume(s->rb), more;
 
+	if (rc == 0 && !s->cb_rc && s->busy) {
+		nanosleep(&(struct timespec){ 0, NAP_NS }, NULL);
+		rc = ring_buffer__consume(s->rb);
+	}
+	s->busy = rc > 0;
 	if (rc != 0 || s->cb_rc)
 		return rc;
 	__atomic_store_n(&s->skel->bss->reader_idle, 1, __ATOMIC_SEQ_CST);
