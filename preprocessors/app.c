@@ -17,6 +17,7 @@
 #include "preprocessors/app_buf.h"
 #include "preprocessors/dns.h"
 #include "preprocessors/http.h"
+#include "preprocessors/http2.h"
 #include "preprocessors/socks.h"
 #include "preprocessors/stream.h"
 #include "preprocessors/tls.h"
@@ -30,13 +31,14 @@ struct app_flow {
 	bool socks_tried;               /* the first client bytes were checked */
 	struct nj_socks *socks;         /* a SOCKS handshake under way */
 	struct nj_http_state *http;
+	struct nj_http2_state *http2;
 	struct nj_dns_state *dns;
 	struct nj_tls_state *tls;
 };
 
 static struct {
 	struct nj_http_config http;
-	bool http_on, dns_on, tls_on;
+	bool http_on, http2_on, dns_on, tls_on;
 	int c_flows[NJ_APP__COUNT];
 	int c_nomem, c_parse_err;
 } g;
@@ -49,6 +51,7 @@ void nj_app_flow_free(struct nj_flow *f)
 		return;
 	af = f->app;
 	nj_http_free(af->http);
+	nj_http2_free(af->http2);
 	nj_dns_free(af->dns);
 	nj_tls_free(af->tls);
 	nj_socks_free(af->socks);
@@ -79,6 +82,11 @@ static int start_parser(struct app_flow *af, int proto, bool tcp)
 			return -ENOTSUP;
 		af->http = nj_http_new(&g.http);
 		return af->http ? 0 : -ENOMEM;
+	case NJ_APP_HTTP2:
+		if (!g.http2_on)
+			return -ENOTSUP;
+		af->http2 = nj_http2_new(&g.http, true);
+		return af->http2 ? 0 : -ENOMEM;
 	case NJ_APP_DNS:
 		if (!g.dns_on)
 			return -ENOTSUP;
@@ -100,6 +108,8 @@ static int feed(struct app_flow *af, int dir, const uint8_t *d, uint32_t n)
 		return 0;
 	if (af->http)
 		return nj_http_feed(af->http, dir, d, n);
+	if (af->http2)
+		return nj_http2_feed(af->http2, dir, d, n);
 	if (af->dns)
 		return nj_dns_feed(af->dns, dir, d, n);
 	if (af->tls)
@@ -293,6 +303,8 @@ static void on_gap(struct app_flow *af, int dir)
 {
 	if (af->http)
 		nj_http_gap(af->http, dir);
+	else if (af->http2)
+		nj_http2_gap(af->http2, dir);
 	else if (af->dns)
 		nj_dns_gap(af->dns, dir);
 	else if (af->tls)
@@ -308,6 +320,8 @@ static void begin(struct app_flow *af)
 {
 	if (af->http)
 		nj_http_begin(af->http);
+	if (af->http2)
+		nj_http2_begin(af->http2);
 	if (af->dns)
 		nj_dns_begin(af->dns);
 	if (af->tls)
@@ -321,6 +335,8 @@ static void collect(struct app_flow *af, struct nj_packet *p)
 
 	if (af->http)
 		n = nj_http_updated(af->http, &txs);
+	else if (af->http2)
+		n = nj_http2_updated(af->http2, &txs);
 	else if (af->dns)
 		n = nj_dns_updated(af->dns, &txs);
 	else if (af->tls)
@@ -382,11 +398,13 @@ static void on_flow_closing(struct nj_worker *w, struct nj_flow *f)
 	struct nj_packet p;
 	struct nj_app_tx **sel;
 
-	if (!af || !w || (!af->http && !af->tls && !af->dns))
+	if (!af || !w || (!af->http && !af->http2 && !af->tls && !af->dns))
 		return;
 	begin(af);
 	if (af->http)
 		nj_http_close(af->http);
+	if (af->http2)
+		nj_http2_close(af->http2);
 	if (af->tls)
 		nj_tls_close(af->tls);
 	memset(&p, 0, sizeof(p));
@@ -459,6 +477,8 @@ static int handle(struct nj_worker *w, void *ctx, struct nj_event *ev)
 	if (end) {
 		if (af->http)
 			nj_http_close(af->http);
+		if (af->http2)
+			nj_http2_close(af->http2);
 		if (af->tls)
 			nj_tls_close(af->tls);
 	}
@@ -480,13 +500,14 @@ int nj_app_stage_register(const struct nj_config *cfg)
 
 	nj_http_config_load(&g.http, cfg);
 	g.http_on = !cfg || nj_config_get_bool(cfg, "app-layer.protocols.http.enabled", true);
+	g.http2_on = !cfg || nj_config_get_bool(cfg, "app-layer.protocols.http2.enabled", true);
 	g.dns_on = !cfg || nj_config_get_bool(cfg, "app-layer.protocols.dns.enabled", true);
 	g.tls_on = !cfg || nj_config_get_bool(cfg, "app-layer.protocols.tls.enabled", true);
 	/* Suricata's stats name the TCP protocols by name; nightjar's own
 	 * counts (undetected, failed, DNS over either transport) go under
 	 * stats.nightjar. */
 	for (int i = 0; i < NJ_APP__COUNT; i++) {
-		bool suricata = i == NJ_APP_HTTP || i == NJ_APP_TLS || i == NJ_APP_SSH ||
+		bool suricata = i == NJ_APP_HTTP || i == NJ_APP_HTTP2 || i == NJ_APP_TLS || i == NJ_APP_SSH ||
 				i == NJ_APP_SMTP || i == NJ_APP_FTP;
 		snprintf(name, sizeof(name), suricata ? "app_layer.flow.%s" : "nightjar.app_layer.flow_%s",
 			 i == NJ_APP_UNKNOWN ? "unknown" : nj_app_proto_name(i));

@@ -1,5 +1,5 @@
 /* Port-independent protocol detection from the first bytes of a flow:
- * HTTP (RFC 9112 3, 4), TLS (RFC 5246 6.2.1, E.2), SSH (RFC 4253 4.2), SMTP
+ * HTTP (RFC 9112 3, 4), HTTP/2 (RFC 9113 3.4, the client preface), TLS (RFC 5246 6.2.1, E.2), SSH (RFC 4253 4.2), SMTP
  * (RFC 5321 4.1), FTP (RFC 959 4.2), DNS (RFC 1035 4.1.1). Ports only break
  * ties and admit DNS, which has no magic bytes. */
 #include <stdbool.h>
@@ -10,6 +10,7 @@
 #include "core/packet.h"
 #include "preprocessors/app.h"
 #include "preprocessors/dns.h"
+#include "preprocessors/http2.h"
 
 #define DETECT_MAX 4096
 
@@ -129,6 +130,7 @@ static int detect_dns_tcp(const uint8_t *d, uint32_t len, bool from_port53)
 static int detect_tcp(const uint8_t *d, uint32_t len, int dir, uint16_t sp, uint16_t cp)
 {
 	static const char *const http_resp[] = { "HTTP/1." };
+	static const char *const h2[] = { NJ_HTTP2_PREFACE };
 	static const char *const smtp_cmds[] = { "EHLO ", "HELO " };
 	static const char *const ftp_cmds[] = { "USER ", "FEAT\r\n", "SYST\r\n" };
 	static const char *const ssh[] = { "SSH-" };
@@ -147,6 +149,9 @@ static int detect_tcp(const uint8_t *d, uint32_t len, int dir, uint16_t sp, uint
 		return NJ_APP_SSH;
 	any = m > any ? m : any;
 	if (dir == NJ_DIR_TO_SERVER) {
+		if ((m = any_prefix(d, len, h2, 1, false)) == YES)
+			return NJ_APP_HTTP2;
+		any = m > any ? m : any;
 		if ((m = any_prefix(d, len, http_methods,
 				    sizeof(http_methods) / sizeof(http_methods[0]), false)) == YES)
 			return NJ_APP_HTTP;

@@ -35,12 +35,7 @@ struct half {
 struct nj_http_state {
 	struct nj_http_config cfg;
 	struct half half[2];    /* 0 to server, 1 to client */
-	struct nj_http_tx *head, *tail;
-	uint32_t ntx;
-	uint64_t next_id;
-	uint64_t body_bytes;    /* kept in the bodies of open transactions */
-	struct nj_app_tx **upd;
-	uint16_t nupd, cupd;
+	struct nj_http_txq q;
 	bool tunnel;            /* a CONNECT was granted: no more HTTP */
 };
 
@@ -105,7 +100,7 @@ static void ev(struct nj_http_tx *tx, int e)
 		nj_app_tx_set_event(&tx->h.tx, NJ_APP_HTTP, e);
 }
 
-static void msg_free(struct http_msg *m)
+void nj_http_msg_free(struct http_msg *m)
 {
 	nj_abuf_free(&m->line);
 	for (uint32_t i = 0; i < m->nhdrs; i++) {
@@ -125,12 +120,12 @@ static void msg_free(struct http_msg *m)
 	m->z_init = false;
 }
 
-static void tx_free(struct nj_http_tx *tx)
+void nj_http_tx_free(struct nj_http_tx *tx)
 {
 	if (!tx)
 		return;
-	msg_free(&tx->req);
-	msg_free(&tx->resp);
+	nj_http_msg_free(&tx->req);
+	nj_http_msg_free(&tx->resp);
 	nj_abuf_free(&tx->uri);
 	nj_abuf_free(&tx->host);
 	nj_abuf_free(&tx->host_raw);
@@ -152,91 +147,36 @@ void nj_http_free(struct nj_http_state *s)
 {
 	if (!s)
 		return;
-	while (s->head) {
-		struct nj_http_tx *n = s->head->next;
-		tx_free(s->head);
-		s->head = n;
-	}
+	nj_http_txq_free(&s->q);
 	for (int i = 0; i < 2; i++)
 		nj_abuf_free(&s->half[i].line);
-	free(s->upd);
 	free(s);
 }
 
 uint32_t nj_http_tx_count(const struct nj_http_state *s)
 {
-	return s->ntx;
+	return s->q.ntx;
 }
 
 static void mark_updated(struct nj_http_state *s, struct nj_http_tx *tx, int dir)
 {
-	tx->h.tx.dir = (uint8_t)dir;
-	if (tx->in_updated)
-		return;
-	if (s->nupd == s->cupd) {
-		uint16_t cap = s->cupd ? (uint16_t)(s->cupd * 2) : 8;
-		if (cap <= s->cupd)
-			return;
-		struct nj_app_tx **n = realloc(s->upd, cap * sizeof(*n));
-		if (!n)
-			return;
-		s->upd = n;
-		s->cupd = cap;
-	}
-	s->upd[s->nupd++] = &tx->h.tx;
-	tx->in_updated = true;
+	nj_http_txq_mark(&s->q, tx, dir);
 }
 
 uint16_t nj_http_updated(struct nj_http_state *s, struct nj_app_tx ***txs)
 {
-	*txs = s->upd;
-	return s->nupd;
+	*txs = s->q.upd;
+	return s->q.nupd;
 }
 
 void nj_http_begin(struct nj_http_state *s)
 {
-	for (uint16_t i = 0; i < s->nupd; i++)
-		((struct nj_http_tx *)nj_app_txhdr(s->upd[i]))->in_updated = false;
-	s->nupd = 0;
-	/* completed transactions were shown to one dispatch: free them */
-	struct nj_http_tx **pp = &s->head, *last = NULL;
-	while (*pp) {
-		struct nj_http_tx *tx = *pp;
-		if (nj_app_tx_complete(&tx->h.tx) && tx != s->half[0].tx &&
-		    tx != s->half[1].tx) {
-			*pp = tx->next;
-			s->body_bytes -= (uint64_t)tx->req.body.len + tx->resp.body.len;
-			tx_free(tx);
-			s->ntx--;
-			continue;
-		}
-		last = tx;
-		pp = &tx->next;
-	}
-	s->tail = last;
+	nj_http_txq_begin(&s->q, s->half[0].tx, s->half[1].tx);
 }
 
 static struct nj_http_tx *tx_new(struct nj_http_state *s)
 {
-	struct nj_http_tx *tx;
-
-	if (s->ntx >= s->cfg.max_txs)
-		return NULL;
-	tx = calloc(1, sizeof(*tx));
-	if (!tx)
-		return NULL;
-	tx->h.tx.proto = NJ_APP_HTTP;
-	tx->h.tx.id = s->next_id++;
-	tx->h.tx.priv = &tx->h;
-	tx->port = -1;
-	nj_http_tx_bind(tx);
-	if (s->tail)
-		s->tail->next = tx;
-	else
-		s->head = tx;
-	s->tail = tx;
-	s->ntx++;
-	return tx;
+	return nj_http_txq_new(&s->q, s->cfg.max_txs);
 }
 
 /* ---- header section ---- */
@@ -258,6 +198,25 @@ const struct http_hdr *nj_http_msg_header(const struct http_msg *m, const char *
 		if (ieq(&m->hdrs[i].name, name))
 			return &m->hdrs[i];
 	return NULL;
+}
+
+int nj_http_msg_add(struct http_msg *m, const uint8_t *name, uint32_t nlen,
+		    const uint8_t *value, uint32_t vlen, uint32_t lim)
+{
+	if (m->nhdrs == m->hcap) {
+		uint32_t cap = m->hcap ? m->hcap * 2 : 16;
+		struct http_hdr *nh = realloc(m->hdrs, cap * sizeof(*nh));
+		if (!nh)
+			return -ENOMEM;
+		m->hdrs = nh;
+		m->hcap = cap;
+	}
+	struct http_hdr *h = &m->hdrs[m->nhdrs++];
+	memset(h, 0, sizeof(*h));
+	if (nj_abuf_append(&h->name, name, nlen, lim) == -ENOMEM ||
+	    nj_abuf_append(&h->value, value, vlen, lim) == -ENOMEM)
+		return -ENOMEM;
+	return 0;
 }
 
 static int add_header(struct nj_http_state *s, struct nj_http_tx *tx, struct http_msg *m,
@@ -323,26 +282,21 @@ static int add_header(struct nj_http_state *s, struct nj_http_tx *tx, struct htt
 			     NJ_HTTP_EV_RESPONSE_TOO_MANY_HEADERS);
 		return 0;
 	}
-	if (m->nhdrs == m->hcap) {
-		uint32_t cap = m->hcap ? m->hcap * 2 : 16;
-		struct http_hdr *nh = realloc(m->hdrs, cap * sizeof(*nh));
-		if (!nh)
-			return -ENOMEM;
-		m->hdrs = nh;
-		m->hcap = cap;
-	}
-	struct http_hdr *h = &m->hdrs[m->nhdrs++];
-	memset(h, 0, sizeof(*h));
-	if (nj_abuf_append(&h->name, l, ne, lim) == -ENOMEM ||
-	    nj_abuf_append(&h->value, l + vb, ve - vb, lim) == -ENOMEM)
-		return -ENOMEM;
-	return 0;
+	return nj_http_msg_add(m, l, ne, l + vb, ve - vb, lim);
 }
 
-/* Builds http.start, http.header and http.header_names. */
-static void build_views(struct nj_http_state *s, struct http_msg *m, bool req)
+/* "Name: value", then CRLF when crlf. */
+static void view_line(struct nj_abuf *b, const struct http_hdr *h, uint32_t lim, bool crlf)
 {
-	uint32_t lim = s->cfg.header_limit * 2;
+	nj_abuf_append(b, h->name.p, h->name.len, lim);
+	nj_abuf_append(b, ": ", 2, lim);
+	nj_abuf_append(b, h->value.p, h->value.len, lim);
+	if (crlf)
+		nj_abuf_append(b, "\r\n", 2, lim);
+}
+
+void nj_http_msg_views(struct http_msg *m, bool req, uint32_t lim, bool raw)
+{
 	const char *cookie = req ? "Cookie" : "Set-Cookie";
 
 	nj_abuf_append(&m->start, m->line.p, m->line.len, lim);
@@ -351,22 +305,28 @@ static void build_views(struct nj_http_state *s, struct http_msg *m, bool req)
 	for (uint32_t i = 0; i < m->nhdrs; i++) {
 		struct http_hdr *h = &m->hdrs[i];
 		h->line_off = m->start.len;
-		nj_abuf_append(&m->start, h->name.p, h->name.len, lim);
-		nj_abuf_append(&m->start, ": ", 2, lim);
-		nj_abuf_append(&m->start, h->value.p, h->value.len, lim);
+		view_line(&m->start, h, lim, false);
 		h->line_len = m->start.len - h->line_off;
 		nj_abuf_append(&m->start, "\r\n", 2, lim);
+		if (h->pseudo)
+			continue;
 		nj_abuf_append(&m->names, h->name.p, h->name.len, lim);
 		nj_abuf_append(&m->names, "\r\n", 2, lim);
-		if (ieq(&h->name, cookie))
-			continue;
-		nj_abuf_append(&m->header, h->name.p, h->name.len, lim);
-		nj_abuf_append(&m->header, ": ", 2, lim);
-		nj_abuf_append(&m->header, h->value.p, h->value.len, lim);
-		nj_abuf_append(&m->header, "\r\n", 2, lim);
+		if (raw)
+			view_line(&m->raw, h, lim, true);
+		if (!ieq(&h->name, cookie))
+			view_line(&m->header, h, lim, true);
 	}
 	nj_abuf_append(&m->start, "\r\n", 2, lim);
 	nj_abuf_append(&m->names, "\r\n", 2, lim);
+	if (raw)
+		nj_abuf_append(&m->raw, "\r\n", 2, lim);
+}
+
+/* Builds http.start, http.header and http.header_names. */
+static void build_views(struct nj_http_state *s, struct http_msg *m, bool req)
+{
+	nj_http_msg_views(m, req, s->cfg.header_limit * 2, false);
 }
 
 /* Content-Length: digits only, surrounding whitespace allowed. */
@@ -588,14 +548,7 @@ bad:
 static void body_store(struct nj_http_state *s, struct http_msg *m, const uint8_t *d,
 		       uint32_t n, uint32_t limit)
 {
-	uint64_t room = s->body_bytes < s->cfg.flow_body_limit ?
-			s->cfg.flow_body_limit - s->body_bytes : 0;
-	uint32_t before = m->body.len;
-
-	if ((uint64_t)limit > m->body.len + room)
-		limit = (uint32_t)(m->body.len + room);
-	nj_abuf_append(&m->body, d, n, limit);
-	s->body_bytes += m->body.len - before;
+	nj_http_txq_body(&s->q, m, d, n, limit, s->cfg.flow_body_limit);
 }
 
 /* A body labelled compressed that does not decompress from its first
@@ -721,7 +674,7 @@ static void headers_end(struct nj_http_state *s, struct half *h, bool req)
 		}
 		if (tx->status >= 100 && tx->status < 200) {
 			/* interim response (100 Continue): the real one follows */
-			msg_free(&tx->resp);
+			nj_http_msg_free(&tx->resp);
 			memset(&tx->resp, 0, sizeof(tx->resp));
 			tx->rproto_len = tx->code_off = tx->code_len = 0;
 			tx->msg_off = tx->msg_len = 0;
@@ -758,7 +711,7 @@ static void headers_end(struct nj_http_state *s, struct half *h, bool req)
 /* The response goes to the oldest transaction without one. */
 static struct nj_http_tx *response_tx(struct nj_http_state *s)
 {
-	for (struct nj_http_tx *t = s->head; t; t = t->next)
+	for (struct nj_http_tx *t = s->q.head; t; t = t->next)
 		if (t->h.tx.progress_tc == NJ_HTTP_PROG_NONE && t->req.line.len)
 			return t;
 	struct nj_http_tx *t = tx_new(s);
@@ -1105,13 +1058,7 @@ void nj_http_close(struct nj_http_state *s)
 		response_as_body(s, rh, false);
 	finish_headers(s, &s->half[0], true);
 	finish_headers(s, &s->half[1], false);
-	for (struct nj_http_tx *t = s->head; t; t = t->next) {
-		if (!nj_app_tx_complete(&t->h.tx)) {
-			t->h.tx.progress_ts |= NJ_APP_PROGRESS_DONE;
-			t->h.tx.progress_tc |= NJ_APP_PROGRESS_DONE;
-			mark_updated(s, t, t->h.tx.dir ? t->h.tx.dir : NJ_DIR_TO_SERVER);
-		}
-	}
+	nj_http_txq_close(&s->q);
 	s->half[0].tx = s->half[1].tx = NULL;
 	s->half[0].state = s->half[1].state = ST_DEAD;
 }

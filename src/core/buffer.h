@@ -112,7 +112,8 @@ int nj_buf_lookup(const char *name);
 	X(DNS, "dns")                                                          \
 	X(SSH, "ssh")                                                          \
 	X(SMTP, "smtp")                                                        \
-	X(FTP, "ftp")
+	X(FTP, "ftp")                                                          \
+	X(HTTP2, "http2")
 
 enum nj_app_proto {
 #define NJ_APP_ENUM(id, name) NJ_APP_##id,
@@ -123,6 +124,14 @@ enum nj_app_proto {
 
 const char *nj_app_proto_name(int proto);
 int nj_app_proto_lookup(const char *name);
+
+/* Whether a flow of protocol flow_proto is one of protocol want, for rule
+ * headers and app-layer-protocol: "http" names HTTP of any version, as in
+ * Suricata 7, so HTTP/1 rules apply to HTTP/2 flows too. */
+static inline bool nj_app_proto_is(int flow_proto, int want)
+{
+	return flow_proto == want || (want == NJ_APP_HTTP && flow_proto == NJ_APP_HTTP2);
+}
 
 /* An application-layer transaction as the rule engine sees it.
  *

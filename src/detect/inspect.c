@@ -100,7 +100,7 @@ static bool proto_match(const struct nj_rule *r, const struct nj_packet *p)
 	case NJ_RPROTO_ICMPV4: return l4 && p->proto == 1;
 	case NJ_RPROTO_ICMPV6: return l4 && p->proto == 58;
 	case NJ_RPROTO_SCTP: return p->proto == 132;
-	case NJ_RPROTO_APP: return p->flow && p->flow->app_proto == r->app_proto;
+	case NJ_RPROTO_APP: return p->flow && nj_app_proto_is(p->flow->app_proto, r->app_proto);
 	default: return false;
 	}
 }

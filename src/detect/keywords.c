@@ -21,7 +21,7 @@ static const struct nj_keyword *const table[] = {
 	&kw_bsize, &kw_bufferlen, &kw_urilen,
 	&kw_flowbits, &kw_noalert, &kw_tag,
 	&kw_threshold, &kw_detection_filter,
-	&kw_service, &kw_rem,
+	&kw_service, &kw_rem, &kw_app_layer_protocol,
 	&kw_dotprefix, &kw_to_lowercase, &kw_to_uppercase, &kw_strip_whitespace, &kw_compress_whitespace,
 	&kw_url_decode, &kw_to_md5, &kw_to_sha1, &kw_to_sha256, &kw_header_lowercase, &kw_pcrexform,
 	&kw_base64_decode, &kw_base64_data,

@@ -22,7 +22,7 @@ extern const struct nj_keyword kw_byte_test, kw_byte_jump, kw_byte_extract, kw_b
 extern const struct nj_keyword kw_bsize, kw_bufferlen, kw_urilen;
 extern const struct nj_keyword kw_flowbits, kw_noalert, kw_tag;
 extern const struct nj_keyword kw_threshold, kw_detection_filter;
-extern const struct nj_keyword kw_service, kw_rem;
+extern const struct nj_keyword kw_service, kw_rem, kw_app_layer_protocol;
 extern const struct nj_keyword kw_dotprefix, kw_to_lowercase, kw_to_uppercase, kw_strip_whitespace,
 	kw_compress_whitespace, kw_url_decode, kw_to_md5, kw_to_sha1, kw_to_sha256, kw_header_lowercase,
 	kw_pcrexform;

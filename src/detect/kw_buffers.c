@@ -74,10 +74,21 @@ static const struct {
 	{ "http_raw_host", NJ_BUF_HTTP_HOST_RAW },
 };
 
+/* Buffers with one instance per header: naming one again after payload
+ * options starts a new list that may match another instance, as Suricata 7
+ * reads `http.request_header; content:a; http.request_header; content:b;`. */
+static bool multi_instance(int buf)
+{
+	return buf == NJ_BUF_HTTP_REQUEST_HEADER || buf == NJ_BUF_HTTP_RESPONSE_HEADER;
+}
+
 static int parse_sticky(struct nj_rule_ctx *rc, const char *arg, void **data)
 {
 	for (size_t i = 0; i < sizeof(sticky) / sizeof(sticky[0]); i++) {
 		if (strcmp(rc->kw_name, sticky[i].name) == 0) {
+			if (multi_instance(sticky[i].buf) && rc->cur_buf == sticky[i].buf &&
+			    rc->last_payload && rc->last_payload->buf == sticky[i].buf)
+				rc->new_instance = true;
 			rc->cur_buf = sticky[i].buf;
 			return 0;
 		}

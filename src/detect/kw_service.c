@@ -66,7 +66,8 @@ static int match_service(struct nj_match *m, const void *data)
 
 	if (!f || f->app_proto == NJ_APP_UNKNOWN || f->app_proto == NJ_APP_FAILED)
 		return 1;
-	return (sv->protos >> f->app_proto) & 1;
+	return ((sv->protos >> f->app_proto) & 1) ||
+	       (f->app_proto == NJ_APP_HTTP2 && ((sv->protos >> NJ_APP_HTTP) & 1));
 }
 
 static void dump_service(const void *data, char *buf, size_t len)

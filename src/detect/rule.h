@@ -66,6 +66,7 @@ struct nj_rule_ctx {
 	struct nj_detect_build *build;
 	int cur_buf;                    /* sticky buffer, -1 for the default */
 	int opt_buf;                    /* parse may fix its own option's buffer */
+	bool new_instance;              /* a multi-instance buffer was named again */
 	struct nj_opt *last_payload;    /* last payload option, for modifiers */
 	const char *kw_name;            /* keyword being parsed */
 	char *err;
@@ -135,6 +136,7 @@ struct nj_opt {
 	const struct nj_keyword *kw;
 	void *data;
 	int buf;                        /* buffer id for payload options, else -1 */
+	bool fresh;                     /* starts another instance of its buffer */
 };
 
 /* A content option's data (kw_content.c); also read by the prefilter. */

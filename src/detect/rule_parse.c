@@ -60,6 +60,7 @@ struct nj_opt *nj_rule_add_opt(struct nj_rule_ctx *rc, const struct nj_keyword *
 	o->kw = kw;
 	o->data = data;
 	o->buf = (kw->flags & NJ_KW_PAYLOAD) ? rc->cur_buf : -1;
+	o->fresh = false;
 	return o;
 }
 
@@ -287,6 +288,10 @@ static int apply_option(struct nj_rule_ctx *rc, char *name, char *val)
 				kw->free(data);
 			return nj_rule_error(rc, "out of memory");
 		}
+		if (rc->new_instance && (kw->flags & NJ_KW_PAYLOAD)) {
+			o->fresh = true;
+			rc->new_instance = false;
+		}
 		if (rc->opt_buf >= 0)
 			o->buf = rc->opt_buf;
 		else if (rc->cur_buf < 0 && is_relative(kw, val) && rc->last_payload &&
@@ -492,7 +497,7 @@ static int finalize(struct nj_rule_ctx *rc)
 		} else if (o->kw->flags & NJ_KW_PAYLOAD) {
 			if (o->buf < 0)
 				o->buf = default_buffer(r);
-			struct nj_payload_list *l = list_for(r, o->buf, false);
+			struct nj_payload_list *l = list_for(r, o->buf, o->fresh);
 			rc2 = l ? push_opt(&l->opts, &l->n, o) : -1;
 		} else if (o->kw->flags & NJ_KW_POST) {
 			rc2 = push_opt(&r->posts, &r->nposts, o);
