@@ -246,8 +246,8 @@ static int build_db(struct nj_prefilter *pf, struct pf_group *g, int buf, char *
 		const struct nj_content *c = r->fp;
 		if (!c || !fp_in_db(r, buf))
 			continue;
-		pats[n].bytes = c->pat + c->fp_off;
-		pats[n].len = c->fp_len ? c->fp_len : c->len;
+		pats[n].bytes = c->pat + c->fp_off + r->fp_dot;
+		pats[n].len = (c->fp_len ? c->fp_len : c->len) - r->fp_dot;
 		pats[n].nocase = c->nocase;
 		pats[n].rule = g->rules[i];
 		n++;

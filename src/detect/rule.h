@@ -204,6 +204,7 @@ struct nj_rule {
 
 	const struct nj_content *fp;    /* fast pattern, NULL if none */
 	int fp_buf;
+	uint8_t fp_dot;                 /* the prefilter drops fp's leading dot (dotprefix) */
 
 	char *msg_owned;                /* storage behind info.* strings */
 	char *classtype_owned;

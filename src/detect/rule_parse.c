@@ -372,19 +372,54 @@ static int default_buffer(const struct nj_rule *r)
 	return r->proto == NJ_RPROTO_TCP_STREAM ? NJ_BUF_STREAM : NJ_BUF_PKT;
 }
 
+/* Whether every transform of the list is dotprefix: "." + buffer. A
+ * content found there is found in the buffer itself once a leading dot is
+ * dropped (a match at offset 0 starts with the added dot; any other lies
+ * within the buffer), so the prefilter can scan the untransformed buffer.
+ * ET Open writes its domain rules this way (dns.query; dotprefix; content:
+ * ".example.com"; endswith;), over a thousand of them. */
+static bool only_dotprefix(const struct nj_payload_list *l)
+{
+	for (uint8_t i = 0; i < l->ntransforms; i++)
+		if (strcmp(l->transforms[i]->kw->name, "dotprefix") != 0)
+			return false;
+	return true;
+}
+
+/* Whether the prefilter drops c's leading dot (a dotprefix list). */
+static bool fp_drops_dot(const struct nj_payload_list *l, const struct nj_content *c)
+{
+	return l->ntransforms && c->fp_off == 0 && c->len && c->pat[0] == '.';
+}
+
+/* The prefilter literal of c in list l would be empty. */
+static bool fp_empty(const struct nj_payload_list *l, const struct nj_content *c)
+{
+	return fp_drops_dot(l, c) && (c->fp_len ? c->fp_len : c->len) <= 1;
+}
+
+static void set_fast_pattern(struct nj_rule *r, const struct nj_payload_list *l,
+			     const struct nj_content *c)
+{
+	r->fp = c;
+	r->fp_buf = l ? l->buf : -1;
+	r->fp_dot = c && fp_drops_dot(l, c);
+}
+
 /* Longest non-negated content wins, as Snort picks; an explicit
  * fast_pattern overrides. */
 static void choose_fast_pattern(struct nj_rule *r)
 {
 	const struct nj_content *best = NULL;
-	int best_buf = -1;
+	const struct nj_payload_list *best_list = NULL;
 
 	for (uint16_t i = 0; i < r->nlists; i++) {
 		struct nj_payload_list *l = &r->lists[i];
 		/* The prefilter scans buffers as they are: a transformed
-		 * buffer, base64_data (decoded during verification) and the
-		 * protocol header buffers give no fast pattern. */
-		if (l->ntransforms || l->buf == NJ_BUF_BASE64_DATA || l->buf == NJ_BUF_IPV4_HDR ||
+		 * buffer (but for dotprefix), base64_data (decoded during
+		 * verification) and the protocol header buffers give no fast
+		 * pattern. */
+		if (!only_dotprefix(l) || l->buf == NJ_BUF_BASE64_DATA || l->buf == NJ_BUF_IPV4_HDR ||
 		    l->buf == NJ_BUF_IPV6_HDR || l->buf == NJ_BUF_TCP_HDR || l->buf == NJ_BUF_UDP_HDR)
 			continue;
 		/* a packet rule's process buffers are not scanned per packet */
@@ -395,21 +430,19 @@ static void choose_fast_pattern(struct nj_rule *r)
 			if (strcmp(o->kw->name, "content") != 0)
 				continue;
 			const struct nj_content *c = o->data;
-			if (c->negated)
+			if (c->negated || fp_empty(l, c))
 				continue;
 			if (c->fast_pattern) {
-				r->fp = c;
-				r->fp_buf = l->buf;
+				set_fast_pattern(r, l, c);
 				return;
 			}
 			if (!best || c->len > best->len) {
 				best = c;
-				best_buf = l->buf;
+				best_list = l;
 			}
 		}
 	}
-	r->fp = best;
-	r->fp_buf = best_buf;
+	set_fast_pattern(r, best_list, best);
 }
 
 /* Syscall rules inspect the host buffers only; file.* exist for system
