@@ -236,6 +236,17 @@ int nj_inspect_buffer(struct nj_detect_thread *dt, struct nj_match *m, const str
 	return inspect_list(dt, m, l, 0);
 }
 
+/* Whether rule r is tried on tx: once it alerted there, no more (one
+ * alert per rule and transaction); once it ran out of inspection budget
+ * there, not until the transaction is complete — a body that defeats the
+ * rule's backtracking would otherwise cost the whole budget again on each
+ * packet that makes it longer. */
+static bool tx_open_to(const struct nj_app_tx *tx, const struct nj_rule *r)
+{
+	return !nj_varset_has(&tx->matched, r->num) &&
+	       (nj_app_tx_complete(tx) || !nj_varset_has(&tx->matched, NJ_TX_KEY_EXHAUSTED | r->num));
+}
+
 /* App-layer buffers: any instance of any transaction of the packet. */
 static int inspect_app(struct nj_detect_thread *dt, struct nj_match *m, const struct nj_payload_list *l)
 {
@@ -244,14 +255,17 @@ static int inspect_app(struct nj_detect_thread *dt, struct nj_match *m, const st
 	for (uint16_t t = 0; t < p->napp_txs; t++) {
 		struct nj_app_tx *tx = p->app_txs[t];
 		struct nj_buf b;
-		/* one alert per rule and transaction, and every list of a
-		 * rule must match in the same transaction */
-		if ((m->tx && m->tx != tx) || nj_varset_has(&tx->matched, m->rule->num))
+		/* every list of a rule must match in the same transaction */
+		if ((m->tx && m->tx != tx) || !tx_open_to(tx, m->rule))
 			continue;
 		for (uint32_t idx = 0; tx->get_buffer && tx->get_buffer(tx, l->buf, idx, &b) == 1; idx++) {
 			if (nj_inspect_buffer(dt, m, l, b.ptr, b.len)) {
 				m->tx = tx;
 				return 1;
+			}
+			if (dt->budget == 0) {
+				nj_varset_add(&tx->matched, NJ_TX_KEY_EXHAUSTED | m->rule->num);
+				return 0;
 			}
 		}
 	}

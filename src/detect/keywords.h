@@ -37,6 +37,13 @@ extern const struct nj_keyword kw_syscall, kw_uid, kw_euid, kw_proc_gid, kw_pid,
 void nj_procbits_fork(uint32_t parent, uint32_t child);
 void nj_procbits_exit(uint32_t pid);
 
+/* Keys of an app-layer transaction's `matched` set (struct nj_app_tx)
+ * besides rule numbers (a rule that alerted on it): */
+#define NJ_TX_KEY_EXHAUSTED 0x40000000u /* | rule number: ran out of
+					 * inspection budget on it (inspect.c) */
+#define NJ_TX_KEY_TLS_ONCE 0x80000000u  /* | rule number << 1 | to client:
+					 * handshake matched that way (kw_tls.c) */
+
 /* The table xbits live in (kw_xbits.c). */
 struct nj_xbits_table;
 /* Shared by a rule set and the one that replaces it on reload (bit ids

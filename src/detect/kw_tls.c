@@ -120,7 +120,7 @@ static const struct nj_app_tx *flow_tls(const struct nj_match *m)
  * Recorded in the transaction's matched set under keys of their own. */
 static int once_per_direction(const struct nj_match *m, const struct nj_app_tx *tx)
 {
-	uint32_t key = 0x80000000u | (m->rule->num << 1) | (m->p->dir == NJ_DIR_TO_CLIENT);
+	uint32_t key = NJ_TX_KEY_TLS_ONCE | (m->rule->num << 1) | (m->p->dir == NJ_DIR_TO_CLIENT);
 	struct nj_varset *done = &((struct nj_app_tx *)tx)->matched;
 
 	if (nj_varset_has(done, key))

@@ -481,6 +481,78 @@ static void test_transforms(void **state)
 	nj_ruleset_free(rs);
 }
 
+static const struct nj_rule *rule_by_sid(const struct nj_ruleset *rs, uint32_t sid)
+{
+	for (uint32_t i = 0; i < rs->nrules; i++)
+		if (rs->rules[i]->info.sid == sid)
+			return rs->rules[i];
+	return NULL;
+}
+
+/* dotprefix gives a fast pattern: the content less a leading dot, looked
+ * for in the buffer as it is; a content of the dot alone gives none. */
+static void test_dotprefix_fast_pattern(void **state)
+{
+	struct nj_ruleset *rs = load(
+		"alert tcp any any -> any any (dotprefix; content:\".example.com\"; endswith; sid:1;)\n"
+		"alert tcp any any -> any any (dotprefix; content:\"ample.com\"; endswith; sid:2;)\n"
+		"alert tcp any any -> any any (dotprefix; content:\".\"; content:\"zz\"; sid:3;)\n");
+	const struct nj_rule *r1 = rule_by_sid(rs, 1), *r2 = rule_by_sid(rs, 2), *r3 = rule_by_sid(rs, 3);
+	struct nj_packet p;
+
+	assert_non_null(r1->fp);
+	assert_int_equal(r1->fp_dot, 1);
+	assert_int_equal(r2->fp_dot, 0);
+	assert_int_equal(r3->fp->len, 2);
+	assert_memory_equal(r3->fp->pat, "zz", 2);
+	spacket(&p, "www.example.com");
+	assert_string_equal(run(rs, &p), "1,2");
+	spacket(&p, "example.com");
+	assert_string_equal(run(rs, &p), "1,2");
+	spacket(&p, "badexample.com");
+	assert_string_equal(run(rs, &p), "2");
+	spacket(&p, "zz.example.comzz");
+	assert_string_equal(run(rs, &p), "3");
+	nj_ruleset_free(rs);
+}
+
+/* An app-layer transaction whose file.data is a test buffer. */
+static char body_buf[12000];
+
+static int body_get(const struct nj_app_tx *tx, int buf, uint32_t idx, struct nj_buf *out)
+{
+	if (buf != NJ_BUF_FILE_DATA || idx)
+		return 0;
+	out->ptr = (const uint8_t *)body_buf;
+	out->len = (uint32_t)strlen(body_buf);
+	return 1;
+}
+
+/* A rule that ran out of inspection budget on a transaction is not tried
+ * on it again until the transaction is complete. */
+static void test_exhausted_tx(void **state)
+{
+	struct nj_ruleset *rs = load(
+		"alert tcp any any -> any any (file.data; content:\"a\"; content:\"a\"; distance:0; content:\"b\"; distance:0; sid:1;)\n");
+	struct nj_app_tx tx = { .get_buffer = body_get };
+	struct nj_app_tx *txs[1] = { &tx };
+	struct nj_packet p;
+
+	memset(body_buf, 'a', 10000);
+	body_buf[10000] = 0;
+	spacket(&p, "");
+	p.app_txs = txs;
+	p.napp_txs = 1;
+	assert_string_equal(run(rs, &p), "");          /* 10,000 tries: out of budget */
+	assert_true(nj_varset_has(&tx.matched, NJ_TX_KEY_EXHAUSTED | rs->rules[0]->num));
+	strcat(body_buf, "b");
+	assert_string_equal(run(rs, &p), "");          /* not tried again */
+	tx.progress_ts = tx.progress_tc = NJ_APP_PROGRESS_DONE;
+	assert_string_equal(run(rs, &p), "1");         /* complete: tried, and matches */
+	nj_varset_free(&tx.matched);
+	nj_ruleset_free(rs);
+}
+
 /* flowint: counters per flow, changed after a match, compared by later
  * rules (writers first), freed with the flow. */
 static void test_flowint(void **state)
@@ -659,6 +731,8 @@ int main(void)
 		cmocka_unit_test_setup(test_reload_keeps_state, setup),
 		cmocka_unit_test_setup(test_header_buffers, setup),
 		cmocka_unit_test_setup(test_flowint, setup),
+		cmocka_unit_test_setup(test_dotprefix_fast_pattern, setup),
+		cmocka_unit_test_setup(test_exhausted_tx, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
