@@ -82,6 +82,8 @@ void nj_http_config_load(struct nj_http_config *hc, const struct nj_config *cfg)
 	hc->decompress_limit = 1024 * 1024;
 	hc->max_txs = 512;
 	hc->flow_body_limit = 1024 * 1024;
+	hc->request_inspect_min = 32 * 1024;
+	hc->response_inspect_min = 40 * 1024;
 	if (!cfg)
 		return;
 	hc->request_body_limit = (uint32_t)nj_config_get_size(cfg,
@@ -92,6 +94,10 @@ void nj_http_config_load(struct nj_http_config *hc, const struct nj_config *cfg)
 		"app-layer.protocols.http.decompression-limit", hc->decompress_limit);
 	hc->flow_body_limit = (uint32_t)nj_config_get_size(cfg,
 		"app-layer.protocols.http.flow-body-limit", hc->flow_body_limit);
+	hc->request_inspect_min = (uint32_t)nj_config_get_size(cfg,
+		"app-layer.protocols.http.request-body-minimal-inspect-size", hc->request_inspect_min);
+	hc->response_inspect_min = (uint32_t)nj_config_get_size(cfg,
+		"app-layer.protocols.http.response-body-minimal-inspect-size", hc->response_inspect_min);
 }
 
 static void ev(struct nj_http_tx *tx, int e)
@@ -165,6 +171,7 @@ static void mark_updated(struct nj_http_state *s, struct nj_http_tx *tx, int dir
 
 uint16_t nj_http_updated(struct nj_http_state *s, struct nj_app_tx ***txs)
 {
+	nj_http_txq_settle(&s->q, &s->cfg);
 	*txs = s->q.upd;
 	return s->q.nupd;
 }

@@ -36,6 +36,8 @@ struct nj_http_config {
 	uint64_t decompress_limit;      /* decompressed bytes per body (bomb) */
 	uint32_t max_txs;               /* open transactions per flow */
 	uint32_t flow_body_limit;       /* body bytes kept by all open txs of a flow */
+	uint32_t request_inspect_min;   /* body growth between inspections */
+	uint32_t response_inspect_min;
 };
 
 /* Defaults, overridden by app-layer.protocols.http.request-body-limit,

@@ -122,6 +122,7 @@ static void mark_updated(struct nj_http2_state *s, struct nj_http_tx *tx, int di
 
 uint16_t nj_http2_updated(struct nj_http2_state *s, struct nj_app_tx ***txs)
 {
+	nj_http_txq_settle(&s->q, &s->cfg);
 	*txs = s->q.upd;
 	return s->q.nupd;
 }

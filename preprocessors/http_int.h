@@ -29,6 +29,8 @@ struct http_msg {
 	struct nj_abuf header;          /* http.header: without Cookie/Set-Cookie */
 	struct nj_abuf names;           /* CRLF Name CRLF ... CRLF */
 	struct nj_abuf body;            /* decoded body up to the limit */
+	uint32_t body_mark;             /* body length last shown to detection */
+	bool body_show;                 /* the body buffers exist for this packet */
 	uint64_t wire_len;              /* body bytes on the wire */
 	uint64_t content_len;
 	bool has_cl, chunked, headers_done;
@@ -66,6 +68,10 @@ struct nj_http_txq {
 	struct nj_app_tx **upd;
 	uint16_t nupd, cupd;
 };
+
+/* Decides, once a packet's data is parsed, whether the bodies of the
+ * transactions it updated are inspected on this packet (body_show). */
+void nj_http_txq_settle(struct nj_http_txq *q, const struct nj_http_config *cfg);
 
 /* A new transaction at the end of q (NULL past max_txs or without memory);
  * owned by q. */

@@ -112,11 +112,11 @@ static int get_buffer(const struct nj_app_tx *atx, int buf_id, uint32_t idx,
 	case NJ_BUF_HTTP_RESPONSE_HEADER:
 		return hdr_views(rs, buf_id, idx, out);
 	case NJ_BUF_HTTP_REQUEST_BODY:
-		return from_abuf(out, &rq->body, true);
+		return rq->body_show && from_abuf(out, &rq->body, true);
 	case NJ_BUF_HTTP_RESPONSE_BODY:
-		return from_abuf(out, &rs->body, true);
+		return rs->body_show && from_abuf(out, &rs->body, true);
 	case NJ_BUF_FILE_DATA:
-		return from_abuf(out, &cm->body, true);
+		return cm->body_show && from_abuf(out, &cm->body, true);
 	case NJ_BUF_HTTP_STAT_CODE:
 		return slice(out, rs, tx->code_off, tx->code_len);
 	case NJ_BUF_HTTP_STAT_MSG:

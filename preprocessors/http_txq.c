@@ -78,6 +78,32 @@ void nj_http_txq_begin(struct nj_http_txq *q, const struct nj_http_tx *busy0,
 	q->tail = last;
 }
 
+/* A body is inspected when its side of the transaction is finished, and
+ * while it grows only once `min` more bytes have come (or it reached its
+ * limit), as Suricata's request/response-body-minimal-inspect-size: each
+ * inspection reads the whole body, so one per packet would make a long
+ * body cost its length squared. A finished side stays shown. */
+static void body_settle(struct http_msg *m, bool done, uint32_t min, uint32_t limit)
+{
+	uint32_t len = m->body.len;
+
+	m->body_show = done || (len > m->body_mark && (len - m->body_mark >= min || len >= limit));
+	if (m->body_show)
+		m->body_mark = len;
+}
+
+void nj_http_txq_settle(struct nj_http_txq *q, const struct nj_http_config *cfg)
+{
+	for (uint16_t i = 0; i < q->nupd; i++) {
+		struct nj_http_tx *tx = (struct nj_http_tx *)nj_app_txhdr(q->upd[i]);
+
+		body_settle(&tx->req, tx->h.tx.progress_ts & NJ_APP_PROGRESS_DONE,
+			    cfg->request_inspect_min, cfg->request_body_limit);
+		body_settle(&tx->resp, tx->h.tx.progress_tc & NJ_APP_PROGRESS_DONE,
+			    cfg->response_inspect_min, cfg->response_body_limit);
+	}
+}
+
 void nj_http_txq_close(struct nj_http_txq *q)
 {
 	for (struct nj_http_tx *t = q->head; t; t = t->next) {

@@ -87,9 +87,11 @@ static bool app_rule(const struct nj_rule *r)
 static bool proto_match(const struct nj_rule *r, const struct nj_packet *p)
 {
 	/* a flow-end pseudo-packet has the flow's ports but no header: only
-	 * rules on its raw window see it */
+	 * rules on its raw window see it, and rules with app-layer buffers
+	 * the transactions it closes (as Suricata's pseudo-packets are TCP) */
 	bool l4 = !(p->flags & NJ_PKT_IS_FRAGMENT) &&
-		  (p->l4 || (p->raw_stream && stream_list(r) && !app_rule(r)));
+		  (p->l4 || (p->raw_stream && stream_list(r) && !app_rule(r)) ||
+		   (p->napp_txs && app_rule(r)));
 
 	switch (r->proto) {
 	case NJ_RPROTO_IP: return true;
