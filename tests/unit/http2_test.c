@@ -21,7 +21,8 @@ struct wire {
 static void put(struct wire *w, const void *p, uint32_t n)
 {
 	assert_true(w->n + n <= sizeof(w->b));
-	memcpy(w->b + w->n, p, n);
+	if (n)
+		memcpy(w->b + w->n, p, n);
 	w->n += n;
 }
 
