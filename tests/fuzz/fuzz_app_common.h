@@ -74,4 +74,36 @@ static inline void fuzz_touch(struct nj_app_tx **txs, uint16_t n)
 	}
 }
 
+/* Feeds every segment of the input to the parser nj_<pr>_* (begin, then gap
+ * or feed, then updated, as the app-layer stage does per packet) and reads
+ * what each segment updated; `step` runs after each, with txs_ and n_ in
+ * scope. */
+#define FUZZ_SEGMENTS(pr, s, data, size, step)                                 \
+	do {                                                                   \
+		struct fuzz_seg seg_;                                          \
+		struct nj_app_tx **txs_;                                       \
+		uint16_t n_;                                                   \
+		while (fuzz_next(&(data), &(size), &seg_)) {                   \
+			nj_##pr##_begin(s);                                     \
+			if (seg_.gap)                                          \
+				nj_##pr##_gap((s), seg_.dir);                   \
+			else                                                   \
+				nj_##pr##_feed((s), seg_.dir, seg_.p, seg_.n);  \
+			n_ = nj_##pr##_updated((s), &txs_);                     \
+			fuzz_touch(txs_, n_);                                  \
+			step;                                                  \
+		}                                                              \
+	} while (0)
+
+/* The flow's end: the parser closes what is open; reads what completed. */
+#define FUZZ_CLOSE(pr, s)                                                      \
+	do {                                                                   \
+		struct nj_app_tx **txs_;                                       \
+		uint16_t n_;                                                   \
+		nj_##pr##_begin(s);                                             \
+		nj_##pr##_close(s);                                             \
+		n_ = nj_##pr##_updated((s), &txs_);                             \
+		fuzz_touch(txs_, n_);                                          \
+	} while (0)
+
 #endif

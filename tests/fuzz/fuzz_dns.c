@@ -9,8 +9,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nj_dns_state *s;
-	struct fuzz_seg seg;
-	struct nj_app_tx **txs;
 
 	if (size < 1)
 		return 0;
@@ -19,20 +17,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	if (!s)
 		return 0;
-	while (fuzz_next(&data, &size, &seg)) {
-		nj_dns_begin(s);
-		if (seg.gap)
-			nj_dns_gap(s, seg.dir);
-		else
-			nj_dns_feed(s, seg.dir, seg.p, seg.n);
-		uint16_t n = nj_dns_updated(s, &txs);
-		fuzz_touch(txs, n);
-		for (uint16_t i = 0; i < n; i++) {
-			(void)nj_dns_tx_opcode(txs[i]);
-			(void)nj_dns_tx_rrtype(txs[i], 0);
-			(void)nj_dns_tx_rcode(txs[i]);
+	FUZZ_SEGMENTS(dns, s, data, size, {
+		for (uint16_t i = 0; i < n_; i++) {
+			(void)nj_dns_tx_opcode(txs_[i]);
+			(void)nj_dns_tx_rrtype(txs_[i], 0);
+			(void)nj_dns_tx_rcode(txs_[i]);
 		}
-	}
+	});
 	nj_dns_free(s);
 	return 0;
 }

@@ -9,8 +9,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nj_http_config hc;
 	struct nj_http_state *s;
-	struct fuzz_seg seg;
-	struct nj_app_tx **txs;
 
 	nj_http_config_load(&hc, NULL);
 	hc.request_body_limit = 4096;
@@ -19,19 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s = nj_http_new(&hc);
 	if (!s)
 		return 0;
-	while (fuzz_next(&data, &size, &seg)) {
-		nj_http_begin(s);
-		if (seg.gap)
-			nj_http_gap(s, seg.dir);
-		else
-			nj_http_feed(s, seg.dir, seg.p, seg.n);
-		uint16_t n = nj_http_updated(s, &txs);
-		fuzz_touch(txs, n);
-	}
-	nj_http_begin(s);
-	nj_http_close(s);
-	uint16_t n = nj_http_updated(s, &txs);
-	fuzz_touch(txs, n);
+	FUZZ_SEGMENTS(http, s, data, size, (void)0);
+	FUZZ_CLOSE(http, s);
 	nj_http_free(s);
 	return 0;
 }

@@ -10,8 +10,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nj_http_config hc;
 	struct nj_http2_state *s;
-	struct fuzz_seg seg;
-	struct nj_app_tx **txs;
 
 	nj_http_config_load(&hc, NULL);
 	hc.request_body_limit = 4096;
@@ -23,19 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s = nj_http2_new(&hc, size > 0 && (data[0] & 1));
 	if (!s)
 		return 0;
-	while (fuzz_next(&data, &size, &seg)) {
-		nj_http2_begin(s);
-		if (seg.gap)
-			nj_http2_gap(s, seg.dir);
-		else
-			nj_http2_feed(s, seg.dir, seg.p, seg.n);
-		uint16_t n = nj_http2_updated(s, &txs);
-		fuzz_touch(txs, n);
-	}
-	nj_http2_begin(s);
-	nj_http2_close(s);
-	uint16_t n = nj_http2_updated(s, &txs);
-	fuzz_touch(txs, n);
+	FUZZ_SEGMENTS(http2, s, data, size, (void)0);
+	FUZZ_CLOSE(http2, s);
 	nj_http2_free(s);
 	return 0;
 }

@@ -8,26 +8,14 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nj_tls_state *s = nj_tls_new();
-	struct fuzz_seg seg;
-	struct nj_app_tx **txs;
 
 	if (!s)
 		return 0;
-	while (fuzz_next(&data, &size, &seg)) {
-		nj_tls_begin(s);
-		if (seg.gap)
-			nj_tls_gap(s, seg.dir);
-		else
-			nj_tls_feed(s, seg.dir, seg.p, seg.n);
-		uint16_t n = nj_tls_updated(s, &txs);
-		fuzz_touch(txs, n);
+	FUZZ_SEGMENTS(tls, s, data, size, {
 		(void)nj_tls_tx_version(nj_tls_tx(s));
 		(void)nj_tls_tx_state(nj_tls_tx(s));
-	}
-	nj_tls_begin(s);
-	nj_tls_close(s);
-	uint16_t n = nj_tls_updated(s, &txs);
-	fuzz_touch(txs, n);
+	});
+	FUZZ_CLOSE(tls, s);
 	nj_tls_free(s);
 	return 0;
 }
