@@ -81,7 +81,9 @@ bool nj_http_tunnel(const struct nj_http_state *s);
 void nj_http_close(struct nj_http_state *s);
 
 /* Transactions updated by the feeds since the last call to nj_http_begin();
- * *txs is owned by s, valid until the next feed. Returns the count. */
+ * *txs is owned by s, valid until the next feed. Returns the count. Also
+ * decides whether detection sees their bodies on this packet (the body
+ * buffers exist only then; http_txq.c); asking again changes nothing. */
 uint16_t nj_http_updated(struct nj_http_state *s, struct nj_app_tx ***txs);
 /* Starts a new packet: forgets the updated list. */
 void nj_http_begin(struct nj_http_state *s);

@@ -58,7 +58,8 @@ void nj_http2_gap(struct nj_http2_state *s, int dir);
 void nj_http2_close(struct nj_http2_state *s);
 
 /* Transactions updated since nj_http2_begin(); *txs owned by s, valid until
- * the next feed. Returns the count. */
+ * the next feed. Returns the count. Decides, as nj_http_updated() does,
+ * whether detection sees their bodies on this packet. */
 uint16_t nj_http2_updated(struct nj_http2_state *s, struct nj_app_tx ***txs);
 /* Starts a new packet: forgets the updated list, frees completed
  * transactions. */

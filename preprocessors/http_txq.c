@@ -59,8 +59,12 @@ void nj_http_txq_begin(struct nj_http_txq *q, const struct nj_http_tx *busy0,
 {
 	struct nj_http_tx **pp = &q->head, *last = NULL;
 
-	for (uint16_t i = 0; i < q->nupd; i++)
-		((struct nj_http_tx *)nj_app_txhdr(q->upd[i]))->in_updated = false;
+	for (uint16_t i = 0; i < q->nupd; i++) {
+		struct nj_http_tx *tx = (struct nj_http_tx *)nj_app_txhdr(q->upd[i]);
+
+		tx->in_updated = false;
+		tx->req.body_show = tx->resp.body_show = false;
+	}
 	q->nupd = 0;
 	/* completed transactions were shown to one dispatch: free them */
 	while (*pp) {
@@ -82,12 +86,14 @@ void nj_http_txq_begin(struct nj_http_txq *q, const struct nj_http_tx *busy0,
  * while it grows only once `min` more bytes have come (or it reached its
  * limit), as Suricata's request/response-body-minimal-inspect-size: each
  * inspection reads the whole body, so one per packet would make a long
- * body cost its length squared. A finished side stays shown. */
+ * body cost its length squared. A finished side stays shown. Deciding
+ * again before the next begin, with no new bytes, keeps the decision. */
 static void body_settle(struct http_msg *m, bool done, uint32_t min, uint32_t limit)
 {
 	uint32_t len = m->body.len;
 
-	m->body_show = done || (len > m->body_mark && (len - m->body_mark >= min || len >= limit));
+	m->body_show = done || (len == m->body_mark && m->body_show) ||
+		       (len > m->body_mark && (len - m->body_mark >= min || len >= limit));
 	if (m->body_show)
 		m->body_mark = len;
 }

@@ -396,6 +396,8 @@ static const struct tp tracepoints[] = {
 };
 
 #define NTP ((int)(sizeof(tracepoints) / sizeof(tracepoints[0])))
+/* tracepoints[]: the raw_syscalls pair, then the sched tracepoints. */
+enum { TP_RAW_ENTER, TP_RAW_EXIT, TP_SCHED };
 
 /* One line per hook, "... attached" when it is. */
 static void build_report(struct nj_sensor *s)
@@ -414,7 +416,7 @@ static void build_report(struct nj_sensor *s)
 						"syscalls: no tracepoints, so not built into this kernel: %s\n",
 						s->missing);
 	}
-	for (int i = s->hooks == HOOKS_PER_CALL ? 2 : 0; i < NTP && len < cap; i++)
+	for (int i = s->hooks == HOOKS_PER_CALL ? TP_SCHED : 0; i < NTP && len < cap; i++)
 		len += (size_t)snprintf(s->report + len, cap - len, "%s:%s %s\n",
 					tracepoints[i].group, tracepoints[i].name, s->tp_status[i]);
 }
@@ -502,7 +504,7 @@ static int attach_syscall_hooks(struct nj_sensor *s, const struct nj_sc_set *set
 		return -ENOTSUP;
 	}
 	s->hooks = HOOKS_RAW;
-	bool enter = attach_tp(s, 0), exit = attach_tp(s, 1);
+	bool enter = attach_tp(s, TP_RAW_ENTER), exit = attach_tp(s, TP_RAW_EXIT);
 
 	if (!enter || !exit) {
 		build_report(s);
@@ -569,7 +571,7 @@ int nj_sensor_start(struct nj_sensor *s, const struct nj_sc_set *set)
 	rc = attach_syscall_hooks(s, set);
 	if (rc)
 		goto cleanup;
-	for (i = 2; i < NTP; i++)
+	for (i = TP_SCHED; i < NTP; i++)
 		attach_tp(s, i);
 	build_report(s);
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), handle_record, s, NULL);

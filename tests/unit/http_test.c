@@ -303,6 +303,8 @@ static void test_body_inspection_steps(void **state)
 	tx = tx_at(s, 0);
 	assert_int_equal(tx->get_buffer(tx, NJ_BUF_HTTP_REQUEST_BODY, 0, &b), 1);
 	assert_int_equal(b.len, 2 * sizeof(chunk));
+	tx = tx_at(s, 0);                               /* asked again: same answer */
+	assert_int_equal(tx->get_buffer(tx, NJ_BUF_HTTP_REQUEST_BODY, 0, &b), 1);
 	nj_http_begin(s);
 	feed_str(s, NJ_DIR_TO_SERVER, chunk, 1024);
 	tx = tx_at(s, 0);
